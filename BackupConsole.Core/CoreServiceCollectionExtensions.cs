@@ -1,0 +1,81 @@
+using BackupConsole.Core.Data;
+using BackupConsole.Core.Identity;
+using BackupConsole.Core.Security;
+using BackupConsole.Core.Tags;
+using BackupConsole.Core.Tenancy;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace BackupConsole.Core;
+
+/// <summary>Registers the domain: database, identity stores, secret protection and the services of every feature.</summary>
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>The host must also register an <see cref="ITenantContext"/> (the web app derives it from the signed-in user).</summary>
+    public static IServiceCollection AddBackupConsoleCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DataOptions>().Bind(configuration.GetSection(DataOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
+            .Validate(o => o.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase), "Database:Provider must be Sqlite.")
+            .ValidateOnStart();
+        services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section))
+            .Validate(o => o.UserName.Length > 0 && o.TenantName.Length > 0, "Admin:UserName and Admin:TenantName must not be empty.")
+            .ValidateOnStart();
+        services.AddOptions<SignInSecurityOptions>().Bind(configuration.GetSection(SignInSecurityOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        // The data directory is needed to wire the database and the key ring, before options can be resolved.
+        var data = configuration.GetSection(DataOptions.Section).Get<DataOptions>() ?? new DataOptions();
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        Directory.CreateDirectory(data.FullDirectory);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLocalization();
+
+        var connectionString = database.ResolveConnectionString(data);
+        // Scoped, so each context is built with the scope's tenant context.
+        services.AddDbContextFactory<BackupDbContext>(o => o.UseSqlite(connectionString), ServiceLifetime.Scoped);
+        services.AddScoped<TenantDbFactory>();
+
+        services.AddDataProtection()
+            .SetApplicationName("BackupConsole")
+            .PersistKeysToFileSystem(new DirectoryInfo(data.KeyRingDirectory));
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
+
+        services.AddIdentityCore<AppUser>()
+            .AddEntityFrameworkStores<BackupDbContext>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<AppUserClaimsPrincipalFactory>()
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
+        services.AddScoped<IUserConfirmation<AppUser>, AccountEnabledConfirmation>();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<SignInSecurityOptions>>((identity, security) =>
+        {
+            var s = security.Value;
+            identity.Password.RequiredLength = s.PasswordMinLength;
+            identity.Password.RequireDigit = s.PasswordRequireDigit;
+            identity.Password.RequireUppercase = s.PasswordRequireUppercase;
+            identity.Password.RequireLowercase = s.PasswordRequireLowercase;
+            identity.Password.RequireNonAlphanumeric = s.PasswordRequireSymbol;
+            identity.Lockout.AllowedForNewUsers = true;
+            identity.Lockout.MaxFailedAccessAttempts = s.LockoutMaxFailedAttempts;
+            identity.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(s.LockoutMinutes);
+            identity.User.RequireUniqueEmail = false;
+            // Asks AccountEnabledConfirmation on every sign-in: disabled users and tenants are refused.
+            identity.SignIn.RequireConfirmedAccount = true;
+        });
+
+        services.AddScoped<TenantProvisioning>();
+        services.AddScoped<TenantAdminService>();
+        services.AddScoped<ProjectGroupService>();
+        services.AddScoped<AccountService>();
+        services.AddScoped<AdminBootstrapper>();
+        services.AddScoped<TagRules>();
+        services.AddScoped<TagService>();
+        return services;
+    }
+}

@@ -1,0 +1,4 @@
+using System.Resources;
+
+// The neutral resources (UiText.resx) are Simplified Chinese, the product's own language.
+[assembly: NeutralResourcesLanguage("zh-CN")]
