@@ -1,4 +1,6 @@
 using BackupConsole.Core.Data;
+using BackupConsole.Core.Events;
+using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
 using BackupConsole.Core.Security;
 using BackupConsole.Core.Tags;
@@ -76,6 +78,11 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<AdminBootstrapper>();
         services.AddScoped<TagRules>();
         services.AddScoped<TagService>();
+        services.AddSingleton<EventLog>();
+
+        services.AddSingleton<GatewayLimiters>();
+        services.AddSingleton<GatewayNetwork>();
+        services.AddScoped<GatewayService>();
         return services;
     }
 }

@@ -1,4 +1,6 @@
 using System.Linq.Expressions;
+using BackupConsole.Core.Events;
+using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
 using BackupConsole.Core.Tags;
 using BackupConsole.Core.Tenancy;
@@ -17,6 +19,10 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options, I
     public DbSet<ProjectGroup> ProjectGroups => Set<ProjectGroup>();
 
     public DbSet<ResourceTag> Tags => Set<ResourceTag>();
+
+    public DbSet<Gateway> Gateways => Set<Gateway>();
+
+    public DbSet<ResourceEvent> Events => Set<ResourceEvent>();
 
     public ITenantContext TenantContext => tenant;
 

@@ -27,7 +27,7 @@ public sealed class AdminBootstrapper(
         await using (var db = dbFactory.ForSystem())
         {
             tenant = await db.Tenants.SingleOrDefaultAsync(t => t.Name == admin.TenantName, ct)
-                     ?? await provisioning.CreateAsync(admin.TenantName, "Platform administrator's tenant", ct);
+                     ?? await provisioning.CreateAsync(admin.TenantName, remark: null, ct);
         }
 
         var generated = admin.Password.Length == 0;

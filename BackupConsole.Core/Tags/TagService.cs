@@ -15,17 +15,30 @@ public sealed class TagService(IDbContextFactory<BackupDbContext> dbFactory, Tag
             return OperationResult.Fail(errors);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.RequireTenant();
-        var existing = await db.Tags.Where(t => t.ResourceId == resourceId).ToListAsync(ct);
-        db.Tags.RemoveRange(existing);
-        db.Tags.AddRange(tags.Select(t => new ResourceTag { ResourceId = resourceId, Key = t.Key.Trim(), Value = t.Value.Trim() }));
+        await StageAsync(db, resourceId, tags, ct);
         await db.SaveChangesAsync(ct);
         return OperationResult.Ok();
     }
 
+    /// <summary>Stages the replacement in <paramref name="db"/>, so it commits with the resource change that carries it.</summary>
+    public async Task StageAsync(BackupDbContext db, string resourceId, IReadOnlyCollection<Tag> tags, CancellationToken ct)
+    {
+        db.RequireTenant();
+        var existing = await db.Tags.Where(t => t.ResourceId == resourceId).ToListAsync(ct);
+        db.Tags.RemoveRange(existing);
+        db.Tags.AddRange(tags.Select(t => new ResourceTag { ResourceId = resourceId, Key = t.Key.Trim(), Value = t.Value.Trim() }));
+    }
+
+    public IReadOnlyList<FieldError> Validate(IReadOnlyCollection<Tag> tags) => rules.Validate(tags);
+
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<Tag>>> GetTagsAsync(IReadOnlyCollection<string> resourceIds, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await GetTagsAsync(db, resourceIds, ct);
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Tag>>> GetTagsAsync(BackupDbContext db, IReadOnlyCollection<string> resourceIds, CancellationToken ct)
+    {
         var rows = await db.Tags.AsNoTracking()
             .Where(t => resourceIds.Contains(t.ResourceId))
             .OrderBy(t => t.Key)

@@ -93,7 +93,7 @@ public sealed class TenantAdminService(
         var user = new AppUser
         {
             UserName = userName,
-            DisplayName = displayName.Trim(),
+            DisplayName = string.IsNullOrWhiteSpace(displayName) ? userName : displayName.Trim(),
             TenantId = tenantId,
             MustChangePassword = true,
             CreatedAt = clock.GetUtcNow(),

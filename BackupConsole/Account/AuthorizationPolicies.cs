@@ -13,11 +13,14 @@ public static class AuthorizationPolicies
 
     public static void Configure(AuthorizationOptions options)
     {
-        // The fallback covers every page and endpoint that names no policy: a signed-in user whose password is their own.
-        options.FallbackPolicy = new AuthorizationPolicyBuilder()
+        // A signed-in user whose password is their own: the rule for [Authorize] pages (default) and for every
+        // endpoint that names no policy at all (fallback).
+        var passwordCurrent = new AuthorizationPolicyBuilder()
             .RequireAuthenticatedUser()
             .RequireAssertion(ctx => !ctx.User.HasClaim(c => c.Type == AppClaims.MustChangePassword))
             .Build();
+        options.DefaultPolicy = passwordCurrent;
+        options.FallbackPolicy = passwordCurrent;
         options.AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
         options.AddPolicy(PlatformAdmin, p => p
             .RequireAuthenticatedUser()

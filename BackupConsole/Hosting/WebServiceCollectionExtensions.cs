@@ -19,7 +19,7 @@ internal static class WebServiceCollectionExtensions
         services.AddBackupConsoleCore(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddMudServices();
+        services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddHttpContextAccessor();
         services.AddRequestLocalization(UiCulture.Configure);
 

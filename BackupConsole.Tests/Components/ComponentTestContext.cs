@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Security.Claims;
+using BackupConsole.Account;
+using BackupConsole.Core.Gateways;
+using BackupConsole.Core.Identity;
+using BackupConsole.Core.Tenancy;
+using BackupConsole.Tests.Support;
+using Bunit;
+using Bunit.Rendering;
+using Bunit.TestDoubles;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace BackupConsole.Tests.Components;
+
+/// <summary>A bUnit context with MudBlazor, the real localization and Core services, and a signed-in user.</summary>
+public static class ComponentTestContext
+{
+    /// <param name="culture">
+    /// Set on the calling async flow; a test that builds its context inside a helper awaited by the test must call
+    /// <see cref="UseCulture"/> itself, because a culture set inside an awaited method does not flow back out.
+    /// </param>
+    public static BunitContext Create(CoreTestHost? core = null, string? culture = "zh-CN")
+    {
+        if (culture is not null)
+            UseCulture(culture);
+        var ctx = new BunitContext();
+        ctx.JSInterop.Mode = JSRuntimeMode.Loose;
+        ctx.Services.AddMudServices();
+        ctx.Services.AddLocalization();
+        if (core is not null)
+        {
+            // Pages get Core's real services, acting as whoever the test host acts as.
+            ctx.Services.AddScoped(_ => core.Get<AccountService>());
+            ctx.Services.AddScoped(_ => core.Get<GatewayService>());
+            ctx.Services.AddScoped(_ => core.Get<ProjectGroupService>());
+            ctx.Services.AddScoped(_ => core.Get<TenantAdminService>());
+        }
+        return ctx;
+    }
+
+    public static void UseCulture(string culture) =>
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
+
+    /// <summary>Renders <typeparamref name="TPage"/> with the providers MudBlazor's dialogs, menus and snackbars need.</summary>
+    public static IRenderedComponent<ContainerFragment> RenderWithProviders<TPage>(this BunitContext ctx) where TPage : IComponent =>
+        ctx.Render(b =>
+        {
+            b.OpenComponent<MudPopoverProvider>(0);
+            b.CloseComponent();
+            b.OpenComponent<MudDialogProvider>(1);
+            b.CloseComponent();
+            b.OpenComponent<MudSnackbarProvider>(2);
+            b.CloseComponent();
+            b.OpenComponent<TPage>(3);
+            b.CloseComponent();
+        });
+
+    public static BunitAuthorizationContext SignIn(this BunitContext ctx, string userName, string tenantName, bool platformAdmin = false)
+    {
+        var auth = ctx.AddAuthorization();
+        auth.SetAuthorized(userName);
+        auth.SetClaims(new Claim(AppClaims.TenantName, tenantName), new Claim(AppClaims.DisplayName, userName));
+        if (platformAdmin)
+            auth.SetPolicies(AuthorizationPolicies.PlatformAdmin);
+        return auth;
+    }
+}
