@@ -35,6 +35,14 @@ public sealed class GatewayService(
         return rows.Select(r => ToView(r.Gateway, r.Group, tagsById.GetValueOrDefault(r.Gateway.Id, []))).ToList();
     }
 
+    /// <summary>The gateway's recent events, newest first (R-MON-3's model, shown in the gateway detail).</summary>
+    public async Task<IReadOnlyList<ResourceEvent>> ListEventsAsync(string gatewayId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.RequireTenant();
+        return await events.ListAsync(db, gatewayId, take: 20, ct);
+    }
+
     /// <summary>The route executors use to reach external services; null when the tenant has no running gateway.</summary>
     public async Task<GatewayRoute?> GetRouteAsync(CancellationToken ct = default)
     {

@@ -1,0 +1,109 @@
+using System.Runtime.CompilerServices;
+
+namespace BackupConsole.Core.StoragePools.ObjectStores;
+
+/// <summary>
+/// The embedded platform object store: one directory per bucket under the data directory, so a fresh install
+/// works with no S3 at all. Uploads go to a temporary file and appear by an atomic rename on completion.
+/// </summary>
+public sealed class LocalDiskObjectStore(string rootDirectory, string bucket) : IObjectStore
+{
+    private const string UploadsFolder = ".uploads";
+
+    private readonly string _bucketDirectory = Path.Combine(Path.GetFullPath(rootDirectory), bucket);
+
+    public string Location => $"local://{bucket}";
+
+    public Task EnsureBucketAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.Combine(_bucketDirectory, UploadsFolder));
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> BucketExistsAsync(CancellationToken ct) => Task.FromResult(Directory.Exists(_bucketDirectory));
+
+    public async Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
+        await using var upload = await StartUploadAsync(key, ct);
+        await upload.WriteAsync(content, ct);
+        await upload.CompleteAsync(ct);
+    }
+
+    public Task<ObjectUpload> StartUploadAsync(string key, CancellationToken ct)
+    {
+        var target = PathOf(key);
+        var temp = Path.Combine(_bucketDirectory, UploadsFolder, Guid.NewGuid().ToString("N"));
+        if (!Directory.Exists(_bucketDirectory))
+            throw new ObjectStoreException($"Bucket directory {_bucketDirectory} does not exist.");
+        Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+        return Task.FromResult<ObjectUpload>(new LocalUpload(key, temp, target));
+    }
+
+    public Task<Stream> OpenReadAsync(string key, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        if (!File.Exists(path))
+            throw new ObjectNotFoundException(Location, key);
+        return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true));
+    }
+
+    public Task<ObjectInfo?> StatAsync(string key, CancellationToken ct)
+    {
+        var file = new FileInfo(PathOf(key));
+        return Task.FromResult(file.Exists ? new ObjectInfo(key, file.Length, file.LastWriteTimeUtc) : null);
+    }
+
+    public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (!Directory.Exists(_bucketDirectory))
+            throw new ObjectNotFoundException(Location, prefix);
+        // Start at the deepest directory the prefix names, then filter by the rest of it.
+        var slash = prefix.LastIndexOf('/');
+        var start = slash < 0 ? _bucketDirectory : Path.Combine(_bucketDirectory, prefix[..slash]);
+        if (!Directory.Exists(start))
+            yield break;
+        foreach (var path in Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            ct.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(_bucketDirectory, path).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.StartsWith(UploadsFolder + "/", StringComparison.Ordinal) || !key.StartsWith(prefix, StringComparison.Ordinal))
+                continue;
+            var file = new FileInfo(path);
+            yield return new ObjectInfo(key, file.Length, file.LastWriteTimeUtc);
+        }
+        await Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string key, CancellationToken ct)
+    {
+        File.Delete(PathOf(key));
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private string PathOf(string key) => Path.Combine(_bucketDirectory, ObjectKeys.Require(key).Replace('/', Path.DirectorySeparatorChar));
+
+    private sealed class LocalUpload(string key, string tempPath, string targetPath) : ObjectUpload(key)
+    {
+        private readonly FileStream _file = new(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+
+        protected override ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct) => _file.WriteAsync(buffer, ct);
+
+        protected override async Task CompleteCoreAsync(CancellationToken ct)
+        {
+            // Durable before visible: the rename must never expose a file whose bytes are still in the page cache only.
+            await _file.FlushAsync(ct);
+            _file.Flush(flushToDisk: true);
+            await _file.DisposeAsync();
+            Directory.CreateDirectory(Path.GetDirectoryName(targetPath)!);
+            File.Move(tempPath, targetPath, overwrite: true);
+        }
+
+        protected override async Task AbortCoreAsync()
+        {
+            await _file.DisposeAsync();
+            File.Delete(tempPath);
+        }
+    }
+}

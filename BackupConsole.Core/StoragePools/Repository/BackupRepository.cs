@@ -1,0 +1,141 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using BackupConsole.Core.StoragePools.ObjectStores;
+using ZstdSharp;
+
+namespace BackupConsole.Core.StoragePools.Repository;
+
+/// <summary>
+/// The backup repository format (docs/repository-format.md) over one object store: sets under
+/// <c>backups/&lt;id&gt;/</c>, data objects under <c>data/</c>, <c>manifest.json</c> written last.
+/// </summary>
+public sealed class BackupRepository(IObjectStore store, RepositoryOptions options, TimeProvider clock)
+{
+    public const string SetsPrefix = "backups/";
+
+    public IObjectStore Store => store;
+
+    public static string PrefixOf(string backupId) => $"{SetsPrefix}{ObjectKeys.Require(backupId)}/";
+
+    public static string ManifestKey(string backupId) => PrefixOf(backupId) + "manifest.json";
+
+    internal static string DataKey(string backupId, string name, RepositoryOptions options) =>
+        PrefixOf(backupId) + "data/" + name + (options.Compress ? ".zst" : "") + (options.Encryption is null ? "" : ".enc");
+
+    public BackupSetWriter CreateSet(BackupSetHeader header) => new(store, header, options, clock);
+
+    /// <summary>Null when the set has no manifest: it was never committed, so it is not a backup.</summary>
+    public async Task<BackupManifest?> ReadManifestAsync(string backupId, CancellationToken ct)
+    {
+        try
+        {
+            await using var stream = await store.OpenReadAsync(ManifestKey(backupId), ct);
+            return await JsonSerializer.DeserializeAsync<BackupManifest>(stream, BackupManifest.Json, ct);
+        }
+        catch (ObjectNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every committed set in the pool, found by its manifest alone .</summary>
+    public async IAsyncEnumerable<BackupManifest> ListSetsAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var info in store.ListAsync(SetsPrefix, ct))
+        {
+            var parts = info.Key.Split('/');
+            if (parts is not [_, var backupId, "manifest.json"])
+                continue;
+            if (await ReadManifestAsync(backupId, ct) is { } manifest)
+                yield return manifest;
+        }
+    }
+
+    /// <summary>Streams one object's original bytes, verifying both checksums as it goes.</summary>
+    public async Task<Stream> OpenObjectAsync(BackupManifest manifest, string name, EncryptionKey? key, CancellationToken ct)
+    {
+        var entry = manifest.Objects.SingleOrDefault(o => o.Name == name)
+                    ?? throw new ArgumentException($"Backup {manifest.BackupId} has no object '{name}'.", nameof(name));
+        return await OpenAsync(manifest, entry, key, ct);
+    }
+
+    private async Task<Stream> OpenAsync(BackupManifest manifest, ManifestObject entry, EncryptionKey? key, CancellationToken ct)
+    {
+        var stored = new HashingStream(await store.OpenReadAsync(entry.Key, ct), forWriting: false);
+        Stream next = stored;
+        if (manifest.Encryption is { } encryption)
+        {
+            if (key is null)
+                throw new InvalidOperationException($"Backup {manifest.BackupId} is encrypted with key '{encryption.KeyId}'; supply that key.");
+            if (key.Fingerprint != encryption.KeyFingerprint)
+                throw new InvalidOperationException(
+                    $"Backup {manifest.BackupId} was encrypted with key '{encryption.KeyId}' (fingerprint {encryption.KeyFingerprint}), not with {key}.");
+            next = ChunkedAesGcm.Decrypt(new NonClosing(stored), key.Key);
+        }
+        if (manifest.Compression == "zstd")
+            next = new DecompressionStream(next, leaveOpen: false);
+        var raw = new HashingStream(next, forWriting: false);
+        return new VerifyingReadStream(manifest.BackupId, entry, stored, raw);
+    }
+
+    /// <summary>Re-reads every object of the set and checks every checksum; throws on the first damaged object.</summary>
+    public async Task<VerifyResult> VerifyAsync(string backupId, EncryptionKey? key, CancellationToken ct)
+    {
+        var manifest = await ReadManifestAsync(backupId, ct)
+                       ?? throw new ObjectNotFoundException(store.Location, ManifestKey(backupId));
+        long bytes = 0;
+        var buffer = new byte[256 * 1024];
+        foreach (var entry in manifest.Objects)
+        {
+            await using var stream = await OpenAsync(manifest, entry, key, ct);
+            int read;
+            while ((read = await stream.ReadAsync(buffer, ct)) > 0)
+                bytes += read;
+        }
+        return new VerifyResult(backupId, manifest.Objects.Count, bytes);
+    }
+
+    /// <summary>Removes the manifest first (so the set stops being a backup at once), then every object under its prefix.</summary>
+    public async Task DeleteSetAsync(string backupId, CancellationToken ct)
+    {
+        await store.DeleteAsync(ManifestKey(backupId), ct);
+        var keys = new List<string>();
+        await foreach (var info in store.ListAsync(PrefixOf(backupId), ct))
+            keys.Add(info.Key);
+        foreach (var key in keys)
+            await store.DeleteAsync(key, ct);
+    }
+
+    /// <summary>Hides disposal from the decrypting stream so the stored hash can still drain the object afterwards.</summary>
+    private sealed class NonClosing(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            inner.ReadAsync(buffer, cancellationToken);
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
+
+/// <summary>The outcome of a successful verification.</summary>
+public sealed record VerifyResult(string BackupId, int ObjectCount, long RawBytes);

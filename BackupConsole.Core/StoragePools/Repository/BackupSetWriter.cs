@@ -1,0 +1,91 @@
+using System.Reflection;
+using System.Text.Json;
+using BackupConsole.Core.StoragePools.ObjectStores;
+
+namespace BackupConsole.Core.StoragePools.Repository;
+
+/// <summary>
+/// Writes one backup set: data objects first, <c>manifest.json</c> last. Until <see cref="CommitAsync"/> the set
+/// does not exist for any reader; disposing an uncommitted writer deletes what it uploaded.
+/// </summary>
+public sealed class BackupSetWriter : IAsyncDisposable
+{
+    private readonly IObjectStore _store;
+    private readonly BackupSetHeader _header;
+    private readonly RepositoryOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly List<ManifestObject> _objects = [];
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private bool _committed;
+
+    internal BackupSetWriter(IObjectStore store, BackupSetHeader header, RepositoryOptions options, TimeProvider clock)
+    {
+        _store = store;
+        _header = header;
+        _options = options;
+        _clock = clock;
+    }
+
+    public string BackupId => _header.BackupId;
+
+    public IReadOnlyList<ManifestObject> Objects => _objects;
+
+    /// <param name="name">Relative, '/'-separated, unique in the set (e.g. <c>db1/table1.sql</c>).</param>
+    public async Task<BackupObjectWriter> OpenObjectAsync(string name, CancellationToken ct)
+    {
+        if (_committed)
+            throw new InvalidOperationException("The backup set is already committed.");
+        ObjectKeys.Require(name);
+        lock (_names)
+        {
+            if (!_names.Add(name))
+                throw new ArgumentException($"The set already has an object named '{name}'.", nameof(name));
+        }
+        var key = BackupRepository.DataKey(_header.BackupId, name, _options);
+        var upload = await _store.StartUploadAsync(key, ct);
+        return new BackupObjectWriter(name, upload, _options, Record);
+    }
+
+    private void Record(ManifestObject o)
+    {
+        lock (_objects)
+            _objects.Add(o);
+    }
+
+    /// <summary>Writes the manifest, which makes the set a backup. Nothing may be added afterwards.</summary>
+    public async Task<BackupManifest> CommitAsync(IReadOnlyDictionary<string, string>? properties, CancellationToken ct)
+    {
+        var manifest = new BackupManifest
+        {
+            BackupId = _header.BackupId,
+            PlanId = _header.PlanId,
+            Source = _header.Source,
+            BackupType = _header.BackupType,
+            ParentBackupId = _header.ParentBackupId,
+            Tool = new ManifestTool("BackupConsole", ToolVersion),
+            StartedAt = _header.StartedAt,
+            FinishedAt = _clock.GetUtcNow(),
+            Compression = _options.Compress ? "zstd" : "none",
+            Encryption = _options.Encryption is { } key
+                ? new ManifestEncryption("AES-256-GCM", key.KeyId, key.Fingerprint, ChunkedAesGcm.DefaultChunkSize)
+                : null,
+            Objects = _objects.OrderBy(o => o.Name, StringComparer.Ordinal).ToList(),
+            Properties = properties ?? new Dictionary<string, string>(),
+        };
+        await _store.PutAsync(BackupRepository.ManifestKey(_header.BackupId), JsonSerializer.SerializeToUtf8Bytes(manifest, BackupManifest.Json), ct);
+        _committed = true;
+        return manifest;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_committed)
+            return;
+        // Not committed: remove the orphans now rather than leave them for a cleanup pass.
+        _committed = true;
+        await new BackupRepository(_store, _options, _clock).DeleteSetAsync(_header.BackupId, CancellationToken.None);
+    }
+
+    private static string ToolVersion =>
+        typeof(BackupSetWriter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
+}

@@ -1,0 +1,283 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BackupConsole.Core.StoragePools.Repository;
+
+/// <summary>
+/// Client-side encryption of backup objects: AES-256-GCM over fixed-size chunks, so objects of any size
+/// stream through in bounded memory. Each chunk has its own nonce (random prefix ‖ counter) and tag; the header
+/// and a last-chunk flag are authenticated, so reordering, truncation or appending is detected like any flipped bit.
+/// Layout: "BCE1" | chunk size (int32 LE) | nonce prefix (8 bytes) | chunks of (ciphertext ‖ 16-byte tag).
+/// </summary>
+public static class ChunkedAesGcm
+{
+    public const int KeySize = 32;
+    public const int DefaultChunkSize = 1024 * 1024;
+    internal const int TagSize = 16;
+    private const int HeaderSize = 16;
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("BCE1");
+
+    /// <summary>A short, safe-to-store fingerprint that tells whether a key is the one a backup was written with.</summary>
+    public static string Fingerprint(ReadOnlySpan<byte> key) => Convert.ToHexStringLower(SHA256.HashData(key))[..16];
+
+    internal static Stream Encrypt(Stream ciphertextSink, byte[] key, int chunkSize = DefaultChunkSize) =>
+        new EncryptingStream(ciphertextSink, key, chunkSize);
+
+    internal static Stream Decrypt(Stream ciphertextSource, byte[] key) => new DecryptingStream(ciphertextSource, key);
+
+    private static void Nonce(Span<byte> nonce, ReadOnlySpan<byte> prefix, uint counter)
+    {
+        prefix.CopyTo(nonce);
+        BinaryPrimitives.WriteUInt32BigEndian(nonce[8..], counter);
+    }
+
+    private static byte[] Aad(ReadOnlySpan<byte> header, bool final)
+    {
+        var aad = new byte[HeaderSize + 1];
+        header.CopyTo(aad);
+        aad[HeaderSize] = final ? (byte)1 : (byte)0;
+        return aad;
+    }
+
+    private sealed class EncryptingStream : Stream
+    {
+        private readonly Stream _sink;
+        private readonly AesGcm _aes;
+        private readonly byte[] _header = new byte[HeaderSize];
+        private readonly byte[] _plain;
+        private readonly byte[] _frame;
+        private int _filled;
+        private uint _counter;
+        private bool _headerWritten;
+        private bool _finished;
+
+        public EncryptingStream(Stream sink, byte[] key, int chunkSize)
+        {
+            _sink = sink;
+            _aes = new AesGcm(key, TagSize);
+            _plain = new byte[chunkSize];
+            // The header sits in front of the frame, so the first chunk goes out in one write together with it.
+            _frame = new byte[HeaderSize + chunkSize + TagSize];
+            Magic.CopyTo(_header, 0);
+            BinaryPrimitives.WriteInt32LittleEndian(_header.AsSpan(4), chunkSize);
+            RandomNumberGenerator.Fill(_header.AsSpan(8, 8));
+            _header.CopyTo(_frame, 0);
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            var input = buffer.AsSpan(offset, count);
+            while (!input.IsEmpty)
+            {
+                // A full chunk is sealed only once more data arrives, so the last chunk always carries the final flag.
+                if (_filled == _plain.Length)
+                    _sink.Write(Seal(final: false).Span);
+                var take = Math.Min(input.Length, _plain.Length - _filled);
+                input[..take].CopyTo(_plain.AsSpan(_filled));
+                _filled += take;
+                input = input[take..];
+            }
+        }
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            while (!buffer.IsEmpty)
+            {
+                if (_filled == _plain.Length)
+                    await _sink.WriteAsync(Seal(final: false), cancellationToken);
+                var take = Math.Min(buffer.Length, _plain.Length - _filled);
+                buffer[..take].CopyTo(_plain.AsMemory(_filled));
+                _filled += take;
+                buffer = buffer[take..];
+            }
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        /// <summary>Encrypts the buffered chunk; returns the bytes to write (with the header before the first chunk).</summary>
+        private ReadOnlyMemory<byte> Seal(bool final)
+        {
+            Span<byte> nonce = stackalloc byte[12];
+            Nonce(nonce, _header.AsSpan(8, 8), _counter++);
+            var start = _headerWritten ? HeaderSize : 0;
+            _headerWritten = true;
+            var cipher = _frame.AsSpan(HeaderSize, _filled);
+            var tag = _frame.AsSpan(HeaderSize + _filled, TagSize);
+            _aes.Encrypt(nonce, _plain.AsSpan(0, _filled), cipher, tag, Aad(_header, final));
+            var length = HeaderSize + _filled + TagSize - start;
+            _filled = 0;
+            return _frame.AsMemory(start, length);
+        }
+
+        public override void Flush() => _sink.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override async ValueTask DisposeAsync()
+        {
+            if (!_finished)
+            {
+                _finished = true;
+                await _sink.WriteAsync(Seal(final: true));
+                _aes.Dispose();
+            }
+            await base.DisposeAsync();
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !_finished)
+            {
+                _finished = true;
+                _sink.Write(Seal(final: true).Span);
+                _aes.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+
+    private sealed class DecryptingStream : Stream
+    {
+        private readonly Stream _source;
+        private readonly byte[] _key;
+        private AesGcm? _aes;
+        private byte[] _header = [];
+        private byte[] _frame = [];
+        private byte[] _plain = [];
+        private int _plainOffset;
+        private int _plainLength;
+        private uint _counter;
+        private bool _done;
+        private int _carry = -1;
+
+        public DecryptingStream(Stream source, byte[] key)
+        {
+            _source = source;
+            _key = key;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            while (_plainOffset == _plainLength)
+            {
+                if (_done)
+                    return 0;
+                NextChunk();
+            }
+            var take = Math.Min(count, _plainLength - _plainOffset);
+            _plain.AsSpan(_plainOffset, take).CopyTo(buffer.AsSpan(offset));
+            _plainOffset += take;
+            return take;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Task.FromResult(Read(buffer, offset, count));
+
+        private void NextChunk()
+        {
+            if (_aes is null)
+                ReadHeader();
+            var frameLength = ReadFully(_frame, 0, _frame.Length);
+            bool final;
+            if (frameLength < _frame.Length)
+            {
+                final = true;
+            }
+            else
+            {
+                // A full frame is the last one only if nothing follows it.
+                _carry = _source.ReadByte();
+                final = _carry < 0;
+            }
+            if (frameLength < TagSize)
+                throw new CryptographicException("The encrypted object is truncated.");
+            var cipherLength = frameLength - TagSize;
+            Span<byte> nonce = stackalloc byte[12];
+            Nonce(nonce, _header.AsSpan(8, 8), _counter++);
+            _aes!.Decrypt(nonce, _frame.AsSpan(0, cipherLength), _frame.AsSpan(cipherLength, TagSize), _plain.AsSpan(0, cipherLength), Aad(_header, final));
+            _plainOffset = 0;
+            _plainLength = cipherLength;
+            _done = final;
+        }
+
+        private void ReadHeader()
+        {
+            _header = new byte[HeaderSize];
+            if (ReadFully(_header, 0, HeaderSize) < HeaderSize || !_header.AsSpan(0, 4).SequenceEqual(Magic))
+                throw new CryptographicException("The object is not encrypted in the BackupConsole format.");
+            var chunkSize = BinaryPrimitives.ReadInt32LittleEndian(_header.AsSpan(4));
+            if (chunkSize is < 1024 or > 64 * 1024 * 1024)
+                throw new CryptographicException("The encrypted object's header is corrupt.");
+            _frame = new byte[chunkSize + TagSize];
+            _plain = new byte[chunkSize];
+            _aes = new AesGcm(_key, TagSize);
+        }
+
+        private int ReadFully(byte[] buffer, int offset, int count)
+        {
+            var total = 0;
+            if (_carry >= 0 && count > 0)
+            {
+                buffer[offset] = (byte)_carry;
+                _carry = -1;
+                total = 1;
+            }
+            while (total < count)
+            {
+                var read = _source.Read(buffer, offset + total, count - total);
+                if (read == 0)
+                    break;
+                total += read;
+            }
+            return total;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _aes?.Dispose();
+                _source.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
