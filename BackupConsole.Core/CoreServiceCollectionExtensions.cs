@@ -3,6 +3,7 @@ using BackupConsole.Core.Events;
 using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
 using BackupConsole.Core.Security;
+using BackupConsole.Core.StoragePools;
 using BackupConsole.Core.Tags;
 using BackupConsole.Core.Tenancy;
 using Microsoft.AspNetCore.DataProtection;
@@ -83,6 +84,14 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<GatewayLimiters>();
         services.AddSingleton<GatewayNetwork>();
         services.AddScoped<GatewayService>();
+
+        services.AddOptions<StoragePoolOptions>().Bind(configuration.GetSection(StoragePoolOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PlatformStorageOptions>().Bind(configuration.GetSection(PlatformStorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ObjectStoreFactory>();
+        services.AddScoped<StoragePoolRules>();
+        services.AddScoped<StoragePoolService>();
+        services.AddScoped<StoragePoolHealth>();
+        services.AddScoped<IGatewayDeletionBlocker, ExternalPoolsNeedTheGateway>();
         return services;
     }
 }

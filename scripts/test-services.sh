@@ -149,7 +149,8 @@ start() {
                "rootPassword": "$root_pw", "socket": "$socket", "dataDir": "$RUN/mariadb",
                "binary": "$(command -v mariadbd)" },
   "redis": { "host": "127.0.0.1", "port": $rport, "password": "$redis_pw" },
-  "s3": { "serviceUrl": "http://127.0.0.1:$sport", "accessKey": "S3RVER", "secretKey": "S3RVER", "dataDir": "$RUN/s3" },
+  "s3": { "serviceUrl": "http://127.0.0.1:$sport", "accessKey": "S3RVER", "secretKey": "S3RVER", "dataDir": "$RUN/s3",
+          "script": "$TOOLS/node_modules/s3rver/bin/s3rver.js" },
   "chromium": "$(command -v chromium)"
 }
 JSON

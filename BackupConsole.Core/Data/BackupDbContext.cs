@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using BackupConsole.Core.Events;
 using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
+using BackupConsole.Core.StoragePools;
 using BackupConsole.Core.Tags;
 using BackupConsole.Core.Tenancy;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -23,6 +24,8 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options, I
     public DbSet<Gateway> Gateways => Set<Gateway>();
 
     public DbSet<ResourceEvent> Events => Set<ResourceEvent>();
+
+    public DbSet<StoragePool> StoragePools => Set<StoragePool>();
 
     public ITenantContext TenantContext => tenant;
 

@@ -10,7 +10,8 @@ public sealed class EventLog(TimeProvider clock)
     public static readonly TimeSpan RepeatWindow = TimeSpan.FromMinutes(10);
 
     /// <summary>Adds the event to <paramref name="db"/>'s unit of work; the caller's SaveChanges commits it with the change it describes.</summary>
-    public async Task RecordAsync(BackupDbContext db, string resourceId, string type, EventLevel level, string detail, CancellationToken ct)
+    /// <param name="tenantId">Only for the console's own jobs, whose context spans tenants; requests use their own tenant.</param>
+    public async Task RecordAsync(BackupDbContext db, string resourceId, string type, EventLevel level, string detail, CancellationToken ct, string? tenantId = null)
     {
         var now = clock.GetUtcNow();
         var since = now - RepeatWindow;
@@ -24,7 +25,16 @@ public sealed class EventLog(TimeProvider clock)
             repeat.LastAt = now;
             return;
         }
-        db.Events.Add(new ResourceEvent { ResourceId = resourceId, Type = type, Level = level, Detail = detail, FirstAt = now, LastAt = now });
+        db.Events.Add(new ResourceEvent
+        {
+            TenantId = tenantId ?? "",
+            ResourceId = resourceId,
+            Type = type,
+            Level = level,
+            Detail = detail,
+            FirstAt = now,
+            LastAt = now,
+        });
     }
 
     public async Task<IReadOnlyList<ResourceEvent>> ListAsync(BackupDbContext db, string? resourceId, int take, CancellationToken ct) =>

@@ -38,9 +38,9 @@ public sealed class ShellBrowserTests
         await Assertions.Expect(page.Locator("[data-testid=sign-out]")).ToContainTextAsync("Sign out");
         await browser.ScreenshotAsync("shell-en");
 
-        await page.Locator("[data-testid=nav]").GetByText("Storage Pools", new() { Exact = true }).ClickAsync();
-        await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("Storage Pools");
-        await Assertions.Expect(page.Locator("[data-testid=planned-area]")).ToContainTextAsync("SecretKey");
+        await page.Locator("[data-testid=nav]").GetByText("Backup Plans", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("Backup Plans");
+        await Assertions.Expect(page.Locator("[data-testid=planned-area]")).ToContainTextAsync("retention days");
 
         // The choice is the user's: it survives signing out and in again.
         await page.ClickAsync("[data-testid=sign-out]");

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using BackupConsole.Account;
 using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
+using BackupConsole.Core.StoragePools;
 using BackupConsole.Core.Tenancy;
 using BackupConsole.Tests.Support;
 using Bunit;
@@ -37,6 +38,7 @@ public static class ComponentTestContext
             ctx.Services.AddScoped(_ => core.Get<GatewayService>());
             ctx.Services.AddScoped(_ => core.Get<ProjectGroupService>());
             ctx.Services.AddScoped(_ => core.Get<TenantAdminService>());
+            ctx.Services.AddScoped(_ => core.Get<StoragePoolService>());
         }
         return ctx;
     }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using BackupConsole.Core.Data;
 using BackupConsole.Core.Identity;
+using BackupConsole.Core.StoragePools;
 using BackupConsole.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
@@ -15,6 +16,8 @@ public sealed class SampleSettingsTests
         { typeof(DatabaseOptions), DatabaseOptions.Section },
         { typeof(AdminOptions), AdminOptions.Section },
         { typeof(SignInSecurityOptions), SignInSecurityOptions.Section },
+        { typeof(PlatformStorageOptions), PlatformStorageOptions.Section },
+        { typeof(StoragePoolOptions), StoragePoolOptions.Section },
     };
 
     [Theory]
@@ -25,7 +28,7 @@ public sealed class SampleSettingsTests
             .AddJsonFile(Path.Combine(RepositoryPaths.Root, "appsettings.sample.json"), optional: false)
             .Build();
 
-        var settable = options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+        var settable = options.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite && p.GetSetMethod() is not null).ToList();
         Assert.NotEmpty(settable);
         foreach (var property in settable)
             Assert.True(sample.GetSection($"{section}:{property.Name}").Exists(), $"{section}:{property.Name} is missing from appsettings.sample.json");

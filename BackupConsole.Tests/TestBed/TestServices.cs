@@ -127,7 +127,7 @@ public sealed record RedisService(string Host, int Port, string Password)
 }
 
 /// <summary>The test bed's s3rver: path-style, fixed credentials.</summary>
-public sealed record S3Service(string ServiceUrl, string AccessKey, string SecretKey, string DataDir)
+public sealed record S3Service(string ServiceUrl, string AccessKey, string SecretKey, string DataDir, string Script)
 {
     public AmazonS3Client Client() => new(new BasicAWSCredentials(AccessKey, SecretKey), new AmazonS3Config
     {

@@ -2,6 +2,7 @@ using BackupConsole.Account;
 using BackupConsole.Core;
 using BackupConsole.Core.Identity;
 using BackupConsole.Core.Tenancy;
+using BackupConsole.Jobs;
 using BackupConsole.Tenancy;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -17,6 +18,7 @@ internal static class WebServiceCollectionExtensions
     public static IServiceCollection AddBackupConsoleWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddBackupConsoleCore(configuration);
+        services.AddBackupConsoleScheduler(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);

@@ -30,7 +30,11 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
         try
         {
             await using var stream = await store.OpenReadAsync(ManifestKey(backupId), ct);
-            return await JsonSerializer.DeserializeAsync<BackupManifest>(stream, BackupManifest.Json, ct);
+            var manifest = await JsonSerializer.DeserializeAsync<BackupManifest>(stream, BackupManifest.Json, ct);
+            if (manifest is { FormatVersion: > BackupManifest.CurrentFormatVersion })
+                throw new NotSupportedException(
+                    $"Backup {backupId} uses repository format {manifest.FormatVersion}; this console reads up to {BackupManifest.CurrentFormatVersion}.");
+            return manifest;
         }
         catch (ObjectNotFoundException)
         {

@@ -1,0 +1,18 @@
+using Amazon.Runtime;
+using BackupConsole.Core.Gateways;
+
+namespace BackupConsole.Core.StoragePools.ObjectStores;
+
+/// <summary>Gives the AWS SDK HTTP clients whose every connection crosses the tenant's gateway (bound and throttled).</summary>
+public sealed class GatewayHttpClientFactory(GatewayNetwork network, GatewayRoute route) : HttpClientFactory
+{
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
+        new(network.CreateHttpHandler(route), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+    // One client per store instance: the SDK must not share a cached client across gateways or bandwidths.
+    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+
+    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
+
+    public override string GetConfigUniqueString(IClientConfig clientConfig) => "gateway:" + route.GatewayId;
+}
