@@ -10,6 +10,17 @@ public sealed class StoragePoolBrowserTests
 {
     private const string AdminPassword = "Browser-Adm1n-Pass";
 
+    private static async Task FillExternalPoolAsync(IPage page, S3Service s3, string bucket)
+    {
+        await page.ClickAsync("[data-testid=bind-pool]");
+        await page.Locator("[data-testid=bind-pool-dialog]").GetByText("外部S3服务").ClickAsync();
+        await page.Locator("input[data-testid=pool-name]").FillAsync("offsite");
+        await page.Locator("input[data-testid=pool-endpoint]").FillAsync(s3.ServiceUrl);
+        await page.Locator("input[data-testid=pool-access-key]").FillAsync(s3.AccessKey);
+        await page.Locator("input[data-testid=pool-secret-key]").FillAsync(s3.SecretKey);
+        await page.Locator("input[data-testid=pool-bucket]").FillAsync(bucket);
+    }
+
     [Fact]
     public async Task Tenant_user_binds_updates_and_unbinds_both_pool_types()
     {
@@ -36,13 +47,7 @@ public sealed class StoragePoolBrowserTests
         await Assertions.Expect(page.Locator("[data-testid=pools-table]")).ToContainTextAsync("/dbs");
 
         // External S3 needs the gateway first: the dialog says so.
-        await page.ClickAsync("[data-testid=bind-pool]");
-        await page.Locator("[data-testid=bind-pool-dialog]").GetByText("外部S3服务").ClickAsync();
-        await page.Locator("input[data-testid=pool-name]").FillAsync("offsite");
-        await page.Locator("input[data-testid=pool-endpoint]").FillAsync(s3.ServiceUrl);
-        await page.Locator("input[data-testid=pool-access-key]").FillAsync(s3.AccessKey);
-        await page.Locator("input[data-testid=pool-secret-key]").FillAsync(s3.SecretKey);
-        await page.Locator("input[data-testid=pool-bucket]").FillAsync(bucket);
+        await FillExternalPoolAsync(page, s3, bucket);
         await page.ClickAsync("[data-testid=bind-pool-submit]");
         await Assertions.Expect(page.Locator("[data-testid=form-error]")).ToContainTextAsync("备份网关");
         await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "取消" }).ClickAsync();
@@ -55,13 +60,7 @@ public sealed class StoragePoolBrowserTests
         await Assertions.Expect(page.Locator("[data-testid=gateway-ip]")).ToHaveTextAsync("203.0.113.10/32");
 
         await nav.GetByText("存储池", new() { Exact = true }).ClickAsync();
-        await page.ClickAsync("[data-testid=bind-pool]");
-        await page.Locator("[data-testid=bind-pool-dialog]").GetByText("外部S3服务").ClickAsync();
-        await page.Locator("input[data-testid=pool-name]").FillAsync("offsite");
-        await page.Locator("input[data-testid=pool-endpoint]").FillAsync(s3.ServiceUrl);
-        await page.Locator("input[data-testid=pool-access-key]").FillAsync(s3.AccessKey);
-        await page.Locator("input[data-testid=pool-secret-key]").FillAsync(s3.SecretKey);
-        await page.Locator("input[data-testid=pool-bucket]").FillAsync(bucket);
+        await FillExternalPoolAsync(page, s3, bucket);
         await browser.ScreenshotAsync("pool-bind-external-zh");
         await page.ClickAsync("[data-testid=bind-pool-submit]");
         await Assertions.Expect(page.Locator("[data-testid=pools-table]")).ToContainTextAsync($"{s3.ServiceUrl}/{bucket}");

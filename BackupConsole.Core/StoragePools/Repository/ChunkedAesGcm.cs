@@ -184,28 +184,31 @@ public static class ChunkedAesGcm
             set => throw new NotSupportedException();
         }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        public override int Read(byte[] buffer, int offset, int count) =>
+            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             while (_plainOffset == _plainLength)
             {
                 if (_done)
                     return 0;
-                NextChunk();
+                await NextChunkAsync(cancellationToken);
             }
-            var take = Math.Min(count, _plainLength - _plainOffset);
-            _plain.AsSpan(_plainOffset, take).CopyTo(buffer.AsSpan(offset));
+            var take = Math.Min(buffer.Length, _plainLength - _plainOffset);
+            _plain.AsMemory(_plainOffset, take).CopyTo(buffer);
             _plainOffset += take;
             return take;
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer, offset, count));
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-        private void NextChunk()
+        private async Task NextChunkAsync(CancellationToken ct)
         {
             if (_aes is null)
-                ReadHeader();
-            var frameLength = ReadFully(_frame, 0, _frame.Length);
+                await ReadHeaderAsync(ct);
+            var frameLength = await ReadFullyAsync(_frame, ct);
             bool final;
             if (frameLength < _frame.Length)
             {
@@ -214,12 +217,17 @@ public static class ChunkedAesGcm
             else
             {
                 // A full frame is the last one only if nothing follows it.
-                _carry = _source.ReadByte();
-                final = _carry < 0;
+                var next = new byte[1];
+                final = await _source.ReadAsync(next, ct) == 0;
+                _carry = final ? -1 : next[0];
             }
             if (frameLength < TagSize)
                 throw new CryptographicException("The encrypted object is truncated.");
-            var cipherLength = frameLength - TagSize;
+            Open(frameLength - TagSize, final);
+        }
+
+        private void Open(int cipherLength, bool final)
+        {
             Span<byte> nonce = stackalloc byte[12];
             Nonce(nonce, _header.AsSpan(8, 8), _counter++);
             _aes!.Decrypt(nonce, _frame.AsSpan(0, cipherLength), _frame.AsSpan(cipherLength, TagSize), _plain.AsSpan(0, cipherLength), Aad(_header, final));
@@ -228,10 +236,10 @@ public static class ChunkedAesGcm
             _done = final;
         }
 
-        private void ReadHeader()
+        private async Task ReadHeaderAsync(CancellationToken ct)
         {
             _header = new byte[HeaderSize];
-            if (ReadFully(_header, 0, HeaderSize) < HeaderSize || !_header.AsSpan(0, 4).SequenceEqual(Magic))
+            if (await ReadFullyAsync(_header, ct) < HeaderSize || !_header.AsSpan(0, 4).SequenceEqual(Magic))
                 throw new CryptographicException("The object is not encrypted in the BackupConsole format.");
             var chunkSize = BinaryPrimitives.ReadInt32LittleEndian(_header.AsSpan(4));
             if (chunkSize is < 1024 or > 64 * 1024 * 1024)
@@ -241,18 +249,18 @@ public static class ChunkedAesGcm
             _aes = new AesGcm(_key, TagSize);
         }
 
-        private int ReadFully(byte[] buffer, int offset, int count)
+        private async Task<int> ReadFullyAsync(byte[] buffer, CancellationToken ct)
         {
             var total = 0;
-            if (_carry >= 0 && count > 0)
+            if (_carry >= 0 && buffer.Length > 0)
             {
-                buffer[offset] = (byte)_carry;
+                buffer[0] = (byte)_carry;
                 _carry = -1;
                 total = 1;
             }
-            while (total < count)
+            while (total < buffer.Length)
             {
-                var read = _source.Read(buffer, offset + total, count - total);
+                var read = await _source.ReadAsync(buffer.AsMemory(total), ct);
                 if (read == 0)
                     break;
                 total += read;
