@@ -34,7 +34,10 @@ public sealed class StoragePool : ITenantOwned
     /// <summary>Client-side encryption of every object written into the pool .</summary>
     public bool Encrypted { get; init; }
 
-    /// <summary>The pool's data key, encrypted with the secret protector; losing the key ring loses these backups.</summary>
+    /// <summary>Which key encrypts the pool: <c>pool:&lt;id&gt;</c> (generated, kept below) or <c>operator:&lt;name&gt;</c> (from configuration).</summary>
+    public string? EncryptionKeyId { get; init; }
+
+    /// <summary>A generated data key, encrypted with the secret protector; losing the key ring loses these backups.</summary>
     public string? ProtectedEncryptionKey { get; init; }
 
     public StoragePoolStatus Status { get; set; }

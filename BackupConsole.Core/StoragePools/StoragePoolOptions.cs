@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace BackupConsole.Core.StoragePools;
 
 /// <summary>Pool behaviour, bound from the "StoragePools" section.</summary>
-public sealed class StoragePoolOptions
+public sealed class StoragePoolOptions : IValidatableObject
 {
     public const string Section = "StoragePools";
 
@@ -22,4 +22,35 @@ public sealed class StoragePoolOptions
     /// <summary>zstd level for new backups (1 fastest … 19 smallest).</summary>
     [Range(1, 19)]
     public int CompressionLevel { get; set; } = 3;
+
+    /// <summary>
+    /// Base64 of 32 bytes. When set, pools bound with encryption use this operator-held key instead of a key generated
+    /// and kept by the console, so their backups can be restored with the key alone, even without this console.
+    /// </summary>
+    public string OperatorEncryptionKey { get; set; } = "";
+
+    /// <summary>The name manifests record for the operator key (never the key itself).</summary>
+    public string OperatorEncryptionKeyId { get; set; } = "operator";
+
+    public byte[]? OperatorKeyBytes =>
+        OperatorEncryptionKey.Length == 0 ? null : Convert.FromBase64String(OperatorEncryptionKey);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (OperatorEncryptionKey.Length == 0)
+            yield break;
+        var valid = true;
+        try
+        {
+            valid = Convert.FromBase64String(OperatorEncryptionKey).Length == 32;
+        }
+        catch (FormatException)
+        {
+            valid = false;
+        }
+        if (!valid)
+            yield return new ValidationResult("StoragePools:OperatorEncryptionKey must be the base64 of exactly 32 bytes (openssl rand -base64 32).");
+        if (OperatorEncryptionKeyId.Trim().Length is 0 or > 48)
+            yield return new ValidationResult("StoragePools:OperatorEncryptionKeyId must be 1–48 characters.");
+    }
 }

@@ -177,26 +177,42 @@ public sealed class StoragePoolService(
         var pool = await db.StoragePools.AsNoTracking().SingleOrDefaultAsync(p => p.Id == poolId, ct)
                    ?? throw new TenantAccessException($"Pool {poolId} is not one of the tenant's pools.");
         var route = pool.Type == StoragePoolType.ExternalS3 ? await gateways.GetRouteAsync(ct) : null;
-        var key = pool.ProtectedEncryptionKey is { } protectedKey
-            ? new EncryptionKey("pool:" + pool.Id, Convert.FromBase64String(secrets.Unprotect(protectedKey)))
-            : null;
+        var key = EncryptionKeyOf(pool);
         var store = stores.Open(pool, route);
         var repositoryOptions = new RepositoryOptions { CompressionLevel = options.Value.CompressionLevel, Encryption = key };
         return new PoolRepository(pool.Id, new BackupRepository(store, repositoryOptions, clock), key);
     }
 
+    private EncryptionKey? EncryptionKeyOf(StoragePool pool)
+    {
+        if (!pool.Encrypted)
+            return null;
+        if (pool.ProtectedEncryptionKey is { } protectedKey)
+            return new EncryptionKey(pool.EncryptionKeyId!, Convert.FromBase64String(secrets.Unprotect(protectedKey)));
+        var operatorKeyId = "operator:" + options.Value.OperatorEncryptionKeyId;
+        if (pool.EncryptionKeyId != operatorKeyId || options.Value.OperatorKeyBytes is not { } operatorKey)
+            throw new InvalidOperationException(
+                $"Pool {pool.Id} is encrypted with key '{pool.EncryptionKeyId}', which is not configured (StoragePools:OperatorEncryptionKey).");
+        return new EncryptionKey(operatorKeyId, operatorKey);
+    }
+
     private StoragePool NewPool(string name, string? remark, StoragePoolType type, string bucket, bool encrypt)
     {
         var now = clock.GetUtcNow();
+        var id = ResourceIds.New(ResourceIds.StoragePool);
+        var useOperatorKey = encrypt && options.Value.OperatorKeyBytes is not null;
         return new StoragePool
         {
-            Id = ResourceIds.New(ResourceIds.StoragePool),
+            Id = id,
             Name = name.Trim(),
             Remark = string.IsNullOrWhiteSpace(remark) ? null : remark.Trim(),
             Type = type,
             Bucket = bucket,
             Encrypted = encrypt,
-            ProtectedEncryptionKey = encrypt ? secrets.Protect(Convert.ToBase64String(RandomNumberGenerator.GetBytes(ChunkedAesGcm.KeySize))) : null,
+            EncryptionKeyId = !encrypt ? null : useOperatorKey ? "operator:" + options.Value.OperatorEncryptionKeyId : "pool:" + id,
+            ProtectedEncryptionKey = encrypt && !useOperatorKey
+                ? secrets.Protect(Convert.ToBase64String(RandomNumberGenerator.GetBytes(ChunkedAesGcm.KeySize)))
+                : null,
             Status = StoragePoolStatus.Online,
             CheckedAt = now,
             CreatedAt = now,

@@ -91,5 +91,14 @@ public sealed class StoragePoolBrowserTests
             await Assertions.Expect(page.Locator("[data-testid=pools-table]")).Not.ToContainTextAsync(name);
         }
         await Assertions.Expect(page.Locator("[data-testid=no-pool]")).ToBeVisibleAsync();
+
+        // The same tab in English.
+        await page.Locator("[data-testid=language-menu] button").First.ClickAsync();
+        await page.GetByText("English", new() { Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("Storage Pools");
+        await browser.WaitForShellAsync();
+        await page.ClickAsync("[data-testid=bind-pool]");
+        await Assertions.Expect(page.Locator("[data-testid=bind-pool-dialog]")).ToContainTextAsync("a bucket named \"dbs\" is created");
+        await browser.ScreenshotAsync("pool-bind-en");
     }
 }

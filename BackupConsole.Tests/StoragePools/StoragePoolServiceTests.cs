@@ -240,6 +240,36 @@ public sealed class StoragePoolServiceTests
     }
 
     [Fact]
+    public async Task An_operator_key_encrypts_new_pools_and_is_recorded_by_id_and_fingerprint_only()
+    {
+        var operatorKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        await using var host = await BackupConsole.Tests.Support.CoreTestHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["StoragePools:OperatorEncryptionKey"] = Convert.ToBase64String(operatorKey),
+            ["StoragePools:OperatorEncryptionKeyId"] = "ops-2026",
+        });
+        await host.CreateTenantWithUserAsync("acme");
+        var pool = (await host.Get<StoragePoolService>().BindPlatformAsync(new PlatformPoolInput("sealed", null, null, Encrypt: true), Ct)).Value!;
+
+        await using var repo = await host.Get<StoragePoolService>().OpenRepositoryAsync(pool.Id, Ct);
+        await using (var set = repo.Repository.CreateSet(new BackupSetHeader("dbsbak-opkey001", new ManifestSource("file", "/d"), "snapshot", DateTimeOffset.UtcNow)))
+        {
+            await using var writer = await set.OpenObjectAsync("a", Ct);
+            await writer.WriteAsync(new byte[1000], Ct);
+            await writer.CompleteAsync(Ct);
+            await set.CommitAsync(null, Ct);
+        }
+
+        var manifest = (await repo.Repository.ReadManifestAsync("dbsbak-opkey001", Ct))!;
+        Assert.Equal("operator:ops-2026", manifest.Encryption!.KeyId);
+        Assert.Equal(ChunkedAesGcm.Fingerprint(operatorKey), manifest.Encryption.KeyFingerprint);
+        // The key alone (what an operator restoring elsewhere holds) reads the set back.
+        await repo.Repository.VerifyAsync("dbsbak-opkey001", new EncryptionKey("operator:ops-2026", operatorKey), Ct);
+        await using var db = await host.Get<IDbContextFactory<BackupDbContext>>().CreateDbContextAsync(Ct);
+        Assert.Null((await db.StoragePools.SingleAsync(Ct)).ProtectedEncryptionKey);
+    }
+
+    [Fact]
     public async Task A_corrupted_object_in_an_S3_pool_is_detected_on_read()
     {
         var s3 = TestServices.RequireS3();

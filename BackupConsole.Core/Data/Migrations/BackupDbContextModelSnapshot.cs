@@ -240,6 +240,10 @@ namespace BackupConsole.Core.Data.Migrations
                     b.Property<bool>("Encrypted")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("EncryptionKeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Endpoint")
                         .HasMaxLength(512)
                         .HasColumnType("TEXT");

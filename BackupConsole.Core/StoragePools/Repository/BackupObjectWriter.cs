@@ -10,6 +10,7 @@ namespace BackupConsole.Core.StoragePools.Repository;
 public sealed class BackupObjectWriter : Stream
 {
     private readonly string _name;
+    private readonly string _key;
     private readonly ObjectUpload _upload;
     private readonly HashingStream _stored;
     private readonly Stream? _encrypt;
@@ -18,15 +19,17 @@ public sealed class BackupObjectWriter : Stream
     private readonly Action<ManifestObject> _record;
     private bool _completed;
 
-    internal BackupObjectWriter(string name, ObjectUpload upload, RepositoryOptions options, Action<ManifestObject> record)
+    /// <param name="key">The key as the repository's store names it (a prefixed store's upload knows a longer one).</param>
+    internal BackupObjectWriter(string name, string key, ObjectUpload upload, RepositoryOptions options, Action<ManifestObject> record)
     {
         _name = name;
+        _key = key;
         _upload = upload;
         _record = record;
         _stored = new HashingStream(upload, forWriting: true, leaveOpen: true);
         Stream next = _stored;
-        if (options.Encryption is { } key)
-            next = _encrypt = ChunkedAesGcm.Encrypt(_stored, key.Key);
+        if (options.Encryption is { } encryption)
+            next = _encrypt = ChunkedAesGcm.Encrypt(_stored, encryption.Key);
         if (options.Compress)
             next = _compress = new CompressionStream(next, options.CompressionLevel, leaveOpen: true);
         _raw = new HashingStream(next, forWriting: true, leaveOpen: true);
@@ -64,7 +67,7 @@ public sealed class BackupObjectWriter : Stream
             await _encrypt.DisposeAsync();
         await _upload.CompleteAsync(ct);
         _completed = true;
-        _record(new ManifestObject(_name, _upload.Key, _stored.BytesSeen, _stored.Sha256Hex, _raw.BytesSeen, _raw.Sha256Hex));
+        _record(new ManifestObject(_name, _key, _stored.BytesSeen, _stored.Sha256Hex, _raw.BytesSeen, _raw.Sha256Hex));
     }
 
     public override void Flush()
