@@ -6,7 +6,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BED="$ROOT/.testbed"
-RUN="$BED/run"
+# Server data lives under /tmp, not in the clone: mysqld runs as user mysql, which may not traverse the clone's parents.
+RUN="/tmp/backupconsole-testbed/$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
 TOOLS="$BED/tools"
 JSON="$BED/services.json"
 S3RVER_VERSION=3.7.1
@@ -81,8 +82,7 @@ start_mariadb() {
   local datadir="$RUN/mariadb" socket="$RUN/mysqld/mariadb.sock"
   mkdir -p "$datadir" "$RUN/mysqld"
   chown -R mysql:mysql "$datadir" "$RUN/mysqld"
-  # mysqld (as user mysql) must be able to reach its directories.
-  chmod o+x "$ROOT" "$BED" "$RUN" 2>/dev/null || true
+  chmod 755 /tmp/backupconsole-testbed "$RUN"
   mariadb-install-db --user=mysql --datadir="$datadir" --auth-root-authentication-method=normal \
     --skip-test-db >"$RUN/mariadb-install.log" 2>&1 || { tail -20 "$RUN/mariadb-install.log" >&2; die "mariadb-install-db failed"; }
   nohup mariadbd --no-defaults --user=mysql --datadir="$datadir" --port="$port" --bind-address=127.0.0.1 \
@@ -133,6 +133,7 @@ start() {
   stop_all
   rm -rf "$RUN"
   mkdir -p "$RUN"
+  chmod 755 /tmp/backupconsole-testbed "$RUN"
 
   local mport rport sport root_pw backup_pw redis_pw socket
   mport=$(free_port); rport=$(free_port); sport=$(free_port)
