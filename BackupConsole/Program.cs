@@ -1,7 +1,12 @@
 using BackupConsole.Account;
+using BackupConsole.Cli;
 using BackupConsole.Components;
 using BackupConsole.Core.Data;
 using BackupConsole.Hosting;
+
+// a verb runs one operator command on the same engine; no verb serves the console.
+if (OperatorCommandLine.IsInvocation(args))
+    return await OperatorCommandLine.RunAsync(args, Console.Out, Console.Error);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddBackupConsoleWeb(builder.Configuration);
@@ -23,7 +28,8 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Visible to tests that host the app.</summary>
 public partial class Program;

@@ -15,7 +15,7 @@ public sealed class ObjectStoreFactory(
     GatewayNetwork network)
 {
     /// <summary>What the list shows as the platform's endpoint.</summary>
-    public string PlatformEndpoint => platform.Value.IsS3 ? platform.Value.ServiceUrl.TrimEnd('/') : "local://" + PlatformDirectory;
+    public string PlatformEndpoint => platform.Value.IsS3 ? platform.Value.ServiceUrl.TrimEnd('/') : "file://" + PlatformDirectory;
 
     private string PlatformDirectory =>
         platform.Value.LocalDirectory.Length > 0 ? Path.GetFullPath(platform.Value.LocalDirectory) : Path.Combine(data.Value.FullDirectory, "objects");

@@ -12,7 +12,7 @@ public sealed class LocalDiskObjectStore(string rootDirectory, string bucket) : 
 
     private readonly string _bucketDirectory = Path.Combine(Path.GetFullPath(rootDirectory), bucket);
 
-    public string Location => $"local://{bucket}";
+    public string Location => "file://" + _bucketDirectory;
 
     public Task EnsureBucketAsync(CancellationToken ct)
     {

@@ -85,8 +85,7 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
     /// <summary>Re-reads every object of the set and checks every checksum; throws on the first damaged object.</summary>
     public async Task<VerifyResult> VerifyAsync(string backupId, EncryptionKey? key, CancellationToken ct)
     {
-        var manifest = await ReadManifestAsync(backupId, ct)
-                       ?? throw new ObjectNotFoundException(store.Location, ManifestKey(backupId));
+        var manifest = await ReadManifestAsync(backupId, ct) ?? throw new BackupNotFoundException(backupId, store.Location);
         long bytes = 0;
         var buffer = new byte[256 * 1024];
         foreach (var entry in manifest.Objects)
