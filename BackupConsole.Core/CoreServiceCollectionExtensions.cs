@@ -1,5 +1,7 @@
 using BackupConsole.Core.Data;
 using BackupConsole.Core.Events;
+using BackupConsole.Core.Executors;
+using BackupConsole.Core.Executors.MySql;
 using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
 using BackupConsole.Core.Security;
@@ -92,6 +94,10 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<StoragePoolService>();
         services.AddScoped<StoragePoolHealth>();
         services.AddScoped<IGatewayDeletionBlocker, ExternalPoolsNeedTheGateway>();
+
+        services.AddSingleton<MySqlLogicalBackup>();
+        services.AddSingleton<MySqlLogicalRestore>();
+        services.AddSingleton<MySqlLogicalBackupRunner>();
         return services;
     }
 }

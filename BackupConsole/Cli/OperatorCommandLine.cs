@@ -8,7 +8,7 @@ namespace BackupConsole.Cli;
 /// </summary>
 public static class OperatorCommandLine
 {
-    private static readonly string[] Verbs = ["list", "verify"];
+    private static readonly string[] Verbs = ["backup", "restore", "list", "verify"];
 
     public static bool IsInvocation(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -16,6 +16,8 @@ public static class OperatorCommandLine
     {
         var root = new RootCommand("BackupConsole: the backup service console. Without a verb it serves the web console.")
         {
+            BackupCommand.Create(output, error),
+            RestoreCommand.Create(output, error),
             ListCommand.Create(output),
             VerifyCommand.Create(output, error),
         };

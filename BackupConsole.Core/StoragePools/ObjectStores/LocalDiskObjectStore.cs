@@ -76,7 +76,10 @@ public sealed class LocalDiskObjectStore(string rootDirectory, string bucket) : 
 
     public Task DeleteAsync(string key, CancellationToken ct)
     {
-        File.Delete(PathOf(key));
+        var path = PathOf(key);
+        // Like S3, deleting what is not there succeeds, even when its folder was never created.
+        if (File.Exists(path))
+            File.Delete(path);
         return Task.CompletedTask;
     }
 

@@ -1,0 +1,294 @@
+using System.Text;
+using System.Text.Json;
+using BackupConsole.Core.StoragePools.Repository;
+using Microsoft.Extensions.Logging;
+using MySqlConnector;
+
+namespace BackupConsole.Core.Executors.MySql;
+
+/// <summary>
+/// Logical MySQL/MariaDB backup in-process (R-SCOPE-1): one consistent snapshot over every selected table, the
+/// binlog/GTID position of that snapshot, the schema of tables, views, triggers, routines and events, and the data as
+/// chunks of LOAD DATA text, so restores run at bulk-load speed. Values travel as text the server produced (binary
+/// ones as hex), so every type restores exactly.
+/// </summary>
+public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
+{
+    public const string CatalogObject = "catalog.json";
+    public const int RowsPerChunk = 250_000;
+
+    private static readonly HashSet<string> HexTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob", "bit",
+        "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon", "geometrycollection",
+    };
+
+    /// <returns>The manifest properties: binlog file/position and GTID set of the snapshot.</returns>
+    public async Task<IReadOnlyDictionary<string, string>> RunAsync(
+        MySqlEndpoint source, TableSelection selection, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(source, ct);
+        await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION sql_mode = ''; SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", ct);
+        // Every SELECT below reads this one snapshot; InnoDB needs no table lock for it.
+        await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", ct);
+        var properties = await SnapshotPositionAsync(connection, ct);
+
+        var databases = new List<DatabaseEntry>();
+        foreach (var (name, charset, collation) in await DatabasesAsync(connection, selection, ct))
+        {
+            progress?.Report($"database {name}");
+            databases.Add(await DumpDatabaseAsync(connection, set, databases.Count, name, charset, collation, selection, progress, ct));
+        }
+        await ExecuteAsync(connection, "COMMIT", ct);
+
+        await using (var catalog = await set.OpenObjectAsync(CatalogObject, ct))
+        {
+            await JsonSerializer.SerializeAsync(catalog, new LogicalCatalog(databases), BackupManifest.Json, ct);
+            await catalog.CompleteAsync(ct);
+        }
+        properties["databases"] = string.Join(",", databases.Select(d => d.Name));
+        logger.LogInformation("Logical backup of {Source}: {Databases} databases, {Tables} tables",
+            source.Description, databases.Count, databases.Sum(d => d.Tables.Count));
+        return properties;
+    }
+
+    internal static async Task<MySqlConnection> OpenAsync(MySqlEndpoint endpoint, CancellationToken ct)
+    {
+        var connection = new MySqlConnection(endpoint.ConnectionString());
+        try
+        {
+            await connection.OpenAsync(ct);
+            return connection;
+        }
+        catch (MySqlException ex)
+        {
+            await connection.DisposeAsync();
+            throw new MySqlBackupException($"Cannot connect to {endpoint.Description} as {endpoint.User}: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task<Dictionary<string, string>> SnapshotPositionAsync(MySqlConnection connection, CancellationToken ct)
+    {
+        var properties = new Dictionary<string, string>();
+        // MariaDB reports the binlog position that matches the consistent snapshot without any global lock.
+        await using (var command = new MySqlCommand("SHOW STATUS LIKE 'binlog_snapshot_%'", connection))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+                properties[reader.GetString(0) == "Binlog_snapshot_file" ? "binlogFile" : "binlogPosition"] = reader.GetString(1);
+        }
+        await using (var gtid = new MySqlCommand("SELECT @@GLOBAL.gtid_binlog_pos", connection))
+        {
+            try
+            {
+                properties["gtid"] = (await gtid.ExecuteScalarAsync(ct))?.ToString() ?? "";
+            }
+            catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.UnknownSystemVariable)
+            {
+                // MySQL has no gtid_binlog_pos; its GTID set is gtid_executed, not tied to this snapshot.
+            }
+        }
+        return properties;
+    }
+
+    private static async Task<List<(string Name, string Charset, string Collation)>> DatabasesAsync(
+        MySqlConnection connection, TableSelection selection, CancellationToken ct)
+    {
+        var all = new List<(string, string, string)>();
+        await using (var command = new MySqlCommand(
+            "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME", connection))
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+                all.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+        }
+        var missing = selection.Databases.Where(d => all.All(a => a.Item1 != d)).ToList();
+        if (missing.Count > 0)
+            throw new MySqlBackupException($"Unknown database(s) in the selection: {string.Join(", ", missing)}.");
+        return all.Where(a => selection.IncludesDatabase(a.Item1)).ToList();
+    }
+
+    private async Task<DatabaseEntry> DumpDatabaseAsync(
+        MySqlConnection connection, BackupSetWriter set, int databaseIndex, string database, string charset, string collation,
+        TableSelection selection, IProgress<string>? progress, CancellationToken ct)
+    {
+        var baseTables = new List<string>();
+        var views = new List<string>();
+        await using (var command = new MySqlCommand(
+            "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME", connection))
+        {
+            command.Parameters.AddWithValue("@db", database);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                (reader.GetString(1) == "VIEW" ? views : baseTables).Add(reader.GetString(0));
+        }
+        var unknown = selection.NamedTables.Where(t => t.Database == database && !baseTables.Contains(t.Table)).Select(t => $"{t.Database}.{t.Table}").ToList();
+        if (unknown.Count > 0)
+            throw new MySqlBackupException($"Unknown table(s) in the selection: {string.Join(", ", unknown)}.");
+
+        var whole = baseTables.All(t => selection.IncludesTable(database, t));
+        var tables = new List<TableEntry>();
+        foreach (var table in baseTables.Where(t => selection.IncludesTable(database, t)))
+        {
+            progress?.Report($"table {database}.{table}");
+            tables.Add(await DumpTableAsync(connection, set, $"data/{databaseIndex}/{tables.Count}", database, table, ct));
+        }
+
+        // A partial selection keeps only the triggers of its tables: views, routines and events may need what was left out.
+        var triggers = await ShowCreateAsync(connection, database,
+            "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = @db ORDER BY ACTION_ORDER, TRIGGER_NAME",
+            (name, _) => $"SHOW CREATE TRIGGER {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 2,
+            (_, table) => selection.IncludesTable(database, table), ct);
+        var viewObjects = whole
+            ? await ShowCreateAsync(connection, database,
+                "SELECT TABLE_NAME, '' FROM information_schema.VIEWS WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME",
+                (name, _) => $"SHOW CREATE VIEW {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 1, (_, _) => true, ct)
+            : [];
+        var routines = whole
+            ? await ShowCreateAsync(connection, database,
+                "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = @db ORDER BY ROUTINE_TYPE, ROUTINE_NAME",
+                (name, type) => $"SHOW CREATE {type} {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 2, (_, _) => true, ct)
+            : [];
+        var events = whole
+            ? await ShowCreateAsync(connection, database,
+                "SELECT EVENT_NAME, '' FROM information_schema.EVENTS WHERE EVENT_SCHEMA = @db ORDER BY EVENT_NAME",
+                (name, _) => $"SHOW CREATE EVENT {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 3, (_, _) => true, ct)
+            : [];
+        return new DatabaseEntry(database, charset, collation, tables, viewObjects, triggers, routines, events);
+    }
+
+    private static async Task<TableEntry> DumpTableAsync(
+        MySqlConnection connection, BackupSetWriter set, string objectPrefix, string database, string table, CancellationToken ct)
+    {
+        string createSql;
+        await using (var show = new MySqlCommand($"SHOW CREATE TABLE {MySqlNames.Quote(database)}.{MySqlNames.Quote(table)}", connection))
+        await using (var reader = await show.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            createSql = reader.GetString(1);
+        }
+
+        var columns = new List<(ColumnEntry Entry, string Select)>();
+        await using (var command = new MySqlCommand(
+            "SELECT COLUMN_NAME, DATA_TYPE, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db AND TABLE_NAME = @t ORDER BY ORDINAL_POSITION", connection))
+        {
+            command.Parameters.AddWithValue("@db", database);
+            command.Parameters.AddWithValue("@t", table);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var (name, type, extra) = (reader.GetString(0), reader.GetString(1), reader.GetString(2));
+                // Generated columns are recomputed by the server on load.
+                if (extra.Contains("GENERATED", StringComparison.OrdinalIgnoreCase))
+                    continue;
+                var hex = HexTypes.Contains(type);
+                var quoted = MySqlNames.Quote(name);
+                // CONCAT yields the server's own text for every value; FLOAT goes through DOUBLE so no digit is lost.
+                var select = hex ? $"HEX({quoted})" : type.Equals("float", StringComparison.OrdinalIgnoreCase) ? $"CONCAT(CAST({quoted} AS DOUBLE))" : $"CONCAT({quoted})";
+                columns.Add((new ColumnEntry(name, hex), select));
+            }
+        }
+
+        var chunks = new List<string>();
+        long rows = 0;
+        await using (var select = new MySqlCommand(
+            $"SELECT {string.Join(", ", columns.Select(c => c.Select))} FROM {MySqlNames.Quote(database)}.{MySqlNames.Quote(table)}", connection))
+        await using (var reader = await select.ExecuteReaderAsync(ct))
+        {
+            BackupObjectWriter? chunk = null;
+            StreamWriter? text = null;
+            var line = new StringBuilder();
+            try
+            {
+                while (await reader.ReadAsync(ct))
+                {
+                    if (text is null || rows % RowsPerChunk == 0 && rows > 0)
+                    {
+                        await CloseChunkAsync(chunk, text, ct);
+                        var name = $"{objectPrefix}/{chunks.Count}.tsv";
+                        chunk = await set.OpenObjectAsync(name, ct);
+                        text = new StreamWriter(chunk, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                        chunks.Add(name);
+                    }
+                    line.Clear();
+                    for (var i = 0; i < columns.Count; i++)
+                    {
+                        if (i > 0)
+                            line.Append('\t');
+                        if (reader.IsDBNull(i))
+                            line.Append("\\N");
+                        else
+                            AppendEscaped(line, reader.GetString(i));
+                    }
+                    line.Append('\n');
+                    await text.WriteAsync(line, ct);
+                    rows++;
+                }
+                await CloseChunkAsync(chunk, text, ct);
+                chunk = null;
+            }
+            finally
+            {
+                if (chunk is not null)
+                    await chunk.DisposeAsync();
+            }
+        }
+        return new TableEntry(table, createSql, columns.Select(c => c.Entry).ToList(), rows, chunks);
+    }
+
+    private static async Task CloseChunkAsync(BackupObjectWriter? chunk, StreamWriter? text, CancellationToken ct)
+    {
+        if (chunk is null || text is null)
+            return;
+        await text.FlushAsync(ct);
+        await text.DisposeAsync();
+        await chunk.CompleteAsync(ct);
+        await chunk.DisposeAsync();
+    }
+
+    /// <summary>LOAD DATA's escapes: backslash, tab, newline, carriage return and NUL.</summary>
+    private static void AppendEscaped(StringBuilder line, string value)
+    {
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '\\': line.Append("\\\\"); break;
+                case '\t': line.Append("\\t"); break;
+                case '\n': line.Append("\\n"); break;
+                case '\r': line.Append("\\r"); break;
+                case '\0': line.Append("\\0"); break;
+                default: line.Append(c); break;
+            }
+        }
+    }
+
+    private static async Task<List<SchemaObject>> ShowCreateAsync(
+        MySqlConnection connection, string database, string listSql, Func<string, string, string> showSql, int createColumn,
+        Func<string, string, bool> include, CancellationToken ct)
+    {
+        var names = new List<(string, string)>();
+        await using (var command = new MySqlCommand(listSql, connection))
+        {
+            command.Parameters.AddWithValue("@db", database);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                names.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        var objects = new List<SchemaObject>();
+        foreach (var (name, detail) in names.Where(n => include(n.Item1, n.Item2)))
+        {
+            await using var show = new MySqlCommand(showSql(name, detail), connection);
+            await using var reader = await show.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            objects.Add(new SchemaObject(name, MySqlNames.WithoutDefiner(reader.GetString(createColumn))));
+        }
+        return objects;
+    }
+
+    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new MySqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
