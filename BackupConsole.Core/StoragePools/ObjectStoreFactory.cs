@@ -25,22 +25,25 @@ public sealed class ObjectStoreFactory(
         var options = platform.Value;
         IObjectStore store = options.IsS3
             ? new S3ObjectStore(new S3Settings(options.ServiceUrl, options.AccessKey, options.SecretKey, bucket,
-                options.ForcePathStyle, options.Region, options.UseChunkEncoding, PartSize))
+                options.ForcePathStyle, options.Region, options.UseChunkEncoding, PartSize),
+                options.CustomCaFile.Length > 0 ? new DirectHttpClientFactory(File.ReadAllText(options.CustomCaFile)) : null)
             : new LocalDiskObjectStore(PlatformDirectory, bucket);
         return new PrefixedObjectStore(store, tenantId);
     }
 
-    public IObjectStore OpenExternal(string endpoint, string accessKey, string secretKey, string bucket, bool forcePathStyle, GatewayRoute route) =>
+    public IObjectStore OpenExternal(
+        string endpoint, string accessKey, string secretKey, string bucket, bool forcePathStyle, GatewayRoute route, string? customCaPem = null) =>
         new S3ObjectStore(
             new S3Settings(endpoint, accessKey, secretKey, bucket, forcePathStyle, PartSizeBytes: PartSize),
-            new GatewayHttpClientFactory(network, route));
+            new GatewayHttpClientFactory(network, route, customCaPem));
 
     /// <summary>The store of a stored pool; external pools need the tenant's running gateway.</summary>
     public IObjectStore Open(StoragePool pool, GatewayRoute? route) => pool.Type switch
     {
         StoragePoolType.Platform => OpenPlatform(pool.TenantId, pool.Bucket),
         _ => OpenExternal(pool.Endpoint!, pool.AccessKey!, secrets.Unprotect(pool.ProtectedSecretKey!), pool.Bucket, pool.ForcePathStyle,
-            route ?? throw new InvalidOperationException($"Pool {pool.Id} is an external S3 pool and the tenant has no running gateway.")),
+            route ?? throw new InvalidOperationException($"Pool {pool.Id} is an external S3 pool and the tenant has no running gateway."),
+            pool.CustomCaPem),
     };
 
     private int PartSize => pools.Value.PartSizeMb * 1024 * 1024;

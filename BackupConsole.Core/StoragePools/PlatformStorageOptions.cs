@@ -25,6 +25,9 @@ public sealed class PlatformStorageOptions : IValidatableObject
 
     public bool UseChunkEncoding { get; set; }
 
+    /// <summary>S3 only: a PEM file with the private CA that signs the service's certificate; empty trusts the system's CAs.</summary>
+    public string CustomCaFile { get; set; } = "";
+
     public bool IsS3 => Kind.Equals("S3", StringComparison.OrdinalIgnoreCase);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -33,5 +36,7 @@ public sealed class PlatformStorageOptions : IValidatableObject
             yield return new ValidationResult("PlatformStorage:Kind must be LocalDisk or S3.");
         if (IsS3 && (ServiceUrl.Length == 0 || AccessKey.Length == 0 || SecretKey.Length == 0))
             yield return new ValidationResult("PlatformStorage:Kind S3 needs ServiceUrl, AccessKey and SecretKey.");
+        if (CustomCaFile.Length > 0 && !File.Exists(CustomCaFile))
+            yield return new ValidationResult($"PlatformStorage:CustomCaFile {CustomCaFile} does not exist.");
     }
 }

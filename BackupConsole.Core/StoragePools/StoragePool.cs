@@ -31,6 +31,9 @@ public sealed class StoragePool : ITenantOwned
 
     public bool ForcePathStyle { get; set; } = true;
 
+    /// <summary>External S3 only: a private CA (PEM) that signs the service's TLS certificate; null trusts the system's CAs.</summary>
+    public string? CustomCaPem { get; set; }
+
     /// <summary>Client-side encryption of every object written into the pool .</summary>
     public bool Encrypted { get; init; }
 

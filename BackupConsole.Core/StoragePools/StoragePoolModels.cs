@@ -5,7 +5,8 @@ public sealed record PlatformPoolInput(string Name, string? Remark, string? Buck
 
 /// <summary>The bind dialog for 外部S3服务 (R-POOL-2).</summary>
 public sealed record ExternalPoolInput(
-    string Name, string? Remark, string Endpoint, string AccessKey, string SecretKey, string Bucket, bool ForcePathStyle = true, bool Encrypt = false);
+    string Name, string? Remark, string Endpoint, string AccessKey, string SecretKey, string Bucket, bool ForcePathStyle = true, bool Encrypt = false,
+    string? CustomCaPem = null);
 
 /// <summary>The update dialog (R-POOL-4): name and remark; for external pools optionally a new key pair, verified again.</summary>
 public sealed record PoolUpdateInput(string Name, string? Remark, string? AccessKey = null, string? SecretKey = null);

@@ -40,6 +40,12 @@ public sealed partial class StoragePoolRules(IStringLocalizer<CoreText> text)
             errors.Add(new("Endpoint", text["Pool.EndpointLinkLocal"]));
     }
 
+    public void CustomCa(string? pem, List<FieldError> errors)
+    {
+        if (!string.IsNullOrWhiteSpace(pem) && ObjectStores.CustomCaTrust.Problem(pem) is { } problem)
+            errors.Add(new("CustomCaPem", text["Pool.CustomCaInvalid", problem]));
+    }
+
     public void Keys(string accessKey, string secretKey, List<FieldError> errors)
     {
         if (accessKey.Trim().Length is 0 or > 256 || accessKey.Any(char.IsControl))

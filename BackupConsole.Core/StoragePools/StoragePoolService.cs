@@ -85,6 +85,7 @@ public sealed class StoragePoolService(
         rules.Endpoint(input.Endpoint, errors);
         rules.Bucket(bucket, errors);
         rules.Keys(input.AccessKey, input.SecretKey, errors);
+        rules.CustomCa(input.CustomCaPem, errors);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.RequireTenant();
         await NameFreeAsync(db, input.Name, null, errors, ct);
@@ -97,7 +98,8 @@ public sealed class StoragePoolService(
             return OperationResult<StoragePoolView>.Fail("", text["Pool.GatewayRequired"]);
 
         var endpoint = new Uri(input.Endpoint.Trim()).GetLeftPart(UriPartial.Authority);
-        await using (var store = stores.OpenExternal(endpoint, input.AccessKey.Trim(), input.SecretKey, bucket, input.ForcePathStyle, route))
+        var customCa = string.IsNullOrWhiteSpace(input.CustomCaPem) ? null : input.CustomCaPem.Trim();
+        await using (var store = stores.OpenExternal(endpoint, input.AccessKey.Trim(), input.SecretKey, bucket, input.ForcePathStyle, route, customCa))
         {
             if (await PoolProbe.RunAsync(store, ProbeTimeout, ct) is { } failure)
                 return OperationResult<StoragePoolView>.Fail("", text["Pool.ProbeFailed", failure]);
@@ -108,6 +110,7 @@ public sealed class StoragePoolService(
         pool.AccessKey = input.AccessKey.Trim();
         pool.ProtectedSecretKey = secrets.Protect(input.SecretKey);
         pool.ForcePathStyle = input.ForcePathStyle;
+        pool.CustomCaPem = customCa;
         return await SaveNewAsync(db, pool, ct);
     }
 
@@ -134,7 +137,7 @@ public sealed class StoragePoolService(
             var route = await gateways.GetRouteAsync(ct);
             if (route is null)
                 return OperationResult.Fail("", text["Pool.GatewayRequired"]);
-            await using var store = stores.OpenExternal(pool.Endpoint!, input.AccessKey!.Trim(), input.SecretKey!, pool.Bucket, pool.ForcePathStyle, route);
+            await using var store = stores.OpenExternal(pool.Endpoint!, input.AccessKey!.Trim(), input.SecretKey!, pool.Bucket, pool.ForcePathStyle, route, pool.CustomCaPem);
             if (await PoolProbe.RunAsync(store, ProbeTimeout, ct) is { } failure)
                 return OperationResult.Fail("", text["Pool.ProbeFailed", failure]);
             pool.AccessKey = input.AccessKey.Trim();

@@ -11,24 +11,28 @@ public sealed class OwnS3rver : IAsyncDisposable
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "bc-s3rver-" + Guid.NewGuid().ToString("N")[..8]);
     private Process? _process;
 
-    private OwnS3rver(S3Service shared, int port)
+    private readonly (string Key, string Certificate)? _tls;
+
+    private OwnS3rver(S3Service shared, int port, (string Key, string Certificate)? tls)
     {
         _shared = shared;
         Port = port;
+        _tls = tls;
     }
 
     public int Port { get; }
 
-    public S3Service Service => _shared with { ServiceUrl = $"http://127.0.0.1:{Port}", DataDir = _dataDirectory };
+    public S3Service Service => _shared with { ServiceUrl = $"{(_tls is null ? "http" : "https")}://127.0.0.1:{Port}", DataDir = _dataDirectory };
 
-    public static async Task<OwnS3rver> StartAsync(CancellationToken ct)
+    /// <param name="tls">PEM files of the server's private key and certificate, to serve https.</param>
+    public static async Task<OwnS3rver> StartAsync(CancellationToken ct, (string Key, string Certificate)? tls = null)
     {
         var shared = TestServices.RequireS3();
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        var server = new OwnS3rver(shared, port);
+        var server = new OwnS3rver(shared, port, tls);
         await server.StartAgainAsync(ct);
         return server;
     }
@@ -39,6 +43,11 @@ public sealed class OwnS3rver : IAsyncDisposable
         var start = new ProcessStartInfo("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { _shared.Script, "-d", _dataDirectory, "-a", "127.0.0.1", "-p", Port.ToString(), "--silent" })
             start.ArgumentList.Add(arg);
+        if (_tls is { } tls)
+        {
+            foreach (var arg in new[] { "--key", tls.Key, "--cert", tls.Certificate })
+                start.ArgumentList.Add(arg);
+        }
         start.Environment["NODE_OPTIONS"] = "--openssl-legacy-provider";
         _process = Process.Start(start)!;
         for (var i = 0; i < 120; i++)

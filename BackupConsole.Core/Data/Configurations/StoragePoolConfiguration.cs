@@ -20,6 +20,7 @@ internal sealed class StoragePoolConfiguration : IEntityTypeConfiguration<Storag
         builder.Property(p => p.Bucket).HasMaxLength(63);
         builder.Property(p => p.AccessKey).HasMaxLength(256);
         builder.Property(p => p.EncryptionKeyId).HasMaxLength(64);
+        builder.Property(p => p.CustomCaPem).HasMaxLength(65_536);
         builder.HasIndex(p => new { p.TenantId, p.Name }).IsUnique();
         builder.HasOne<Tenant>().WithMany().HasForeignKey(p => p.TenantId).OnDelete(DeleteBehavior.Restrict);
     }

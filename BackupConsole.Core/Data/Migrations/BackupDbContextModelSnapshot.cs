@@ -237,6 +237,10 @@ namespace BackupConsole.Core.Data.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CustomCaPem")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Encrypted")
                         .HasColumnType("INTEGER");
 
