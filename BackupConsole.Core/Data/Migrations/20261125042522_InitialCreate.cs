@@ -1,4 +1,5 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
@@ -65,6 +66,32 @@ namespace BackupConsole.Core.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TenantId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ResourceId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Level = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false),
+                    FirstAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Events", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Events_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "ProjectGroups",
                 columns: table => new
                 {
@@ -79,6 +106,41 @@ namespace BackupConsole.Core.Data.Migrations
                     table.PrimaryKey("PK_ProjectGroups", x => x.Id);
                     table.ForeignKey(
                         name: "FK_ProjectGroups_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "StoragePools",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Remark = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    Type = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Endpoint = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    Bucket = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
+                    AccessKey = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    ProtectedSecretKey = table.Column<string>(type: "TEXT", nullable: true),
+                    ForcePathStyle = table.Column<bool>(type: "INTEGER", nullable: false),
+                    CustomCaPem = table.Column<string>(type: "TEXT", maxLength: 65536, nullable: true),
+                    Encrypted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EncryptionKeyId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    ProtectedEncryptionKey = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    StatusMessage = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    CheckedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_StoragePools", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_StoragePools_Tenants_TenantId",
                         column: x => x.TenantId,
                         principalTable: "Tenants",
                         principalColumn: "Id",
@@ -168,6 +230,39 @@ namespace BackupConsole.Core.Data.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Gateways",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TenantId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PublicIp = table.Column<string>(type: "TEXT", maxLength: 45, nullable: false),
+                    BandwidthMbps = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProjectGroupId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    StatusMessage = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Version = table.Column<Guid>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Gateways", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Gateways_ProjectGroups_ProjectGroupId",
+                        column: x => x.ProjectGroupId,
+                        principalTable: "ProjectGroups",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Gateways_Tenants_TenantId",
+                        column: x => x.TenantId,
+                        principalTable: "Tenants",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetUserClaims_UserId",
                 table: "AspNetUserClaims",
@@ -195,6 +290,27 @@ namespace BackupConsole.Core.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Events_TenantId",
+                table: "Events",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Events_TenantId_ResourceId_LastAt",
+                table: "Events",
+                columns: new[] { "TenantId", "ResourceId", "LastAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Gateways_ProjectGroupId",
+                table: "Gateways",
+                column: "ProjectGroupId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Gateways_TenantId",
+                table: "Gateways",
+                column: "TenantId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ProjectGroups_TenantId",
                 table: "ProjectGroups",
                 column: "TenantId");
@@ -202,6 +318,17 @@ namespace BackupConsole.Core.Data.Migrations
             migrationBuilder.CreateIndex(
                 name: "IX_ProjectGroups_TenantId_Name",
                 table: "ProjectGroups",
+                columns: new[] { "TenantId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StoragePools_TenantId",
+                table: "StoragePools",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_StoragePools_TenantId_Name",
+                table: "StoragePools",
                 columns: new[] { "TenantId", "Name" },
                 unique: true);
 
@@ -241,13 +368,22 @@ namespace BackupConsole.Core.Data.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
-                name: "ProjectGroups");
+                name: "Events");
+
+            migrationBuilder.DropTable(
+                name: "Gateways");
+
+            migrationBuilder.DropTable(
+                name: "StoragePools");
 
             migrationBuilder.DropTable(
                 name: "Tags");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "ProjectGroups");
 
             migrationBuilder.DropTable(
                 name: "Tenants");
