@@ -39,25 +39,17 @@ public sealed class MySqlCommandLineTests : IAsyncLifetime
         await new MySqlCommand(sql, connection).ExecuteNonQueryAsync(Ct);
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await OperatorCommandLine.RunAsync(args, output, error, Ct);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task Backup_prints_the_new_id_last_and_restore_brings_the_rows_back_under_a_new_name()
     {
-        var backup = await RunAsync("backup", "--source", MySqlUri(), "--type", "logical", "--pool", "file://" + _pool, "--include", _source);
+        var backup = await CommandLineRun.RunAsync("backup", "--source", MySqlUri(), "--type", "logical", "--pool", "file://" + _pool, "--include", _source);
 
         Assert.Equal(ExitCodes.Ok, backup.Code);
         var id = backup.Out.Trim().Split('\n').Last();
         Assert.Matches("^dbsbak-[a-z0-9]{8}$", id);
         Assert.Contains($"table {_source}.t", backup.Err);
 
-        var restore = await RunAsync("restore", "--pool", "file://" + _pool, "--backup", id, "--target", MySqlUri(), "--rename", $"{_source}={_restored}");
+        var restore = await CommandLineRun.RunAsync("restore", "--pool", "file://" + _pool, "--backup", id, "--target", MySqlUri(), "--rename", $"{_source}={_restored}");
         Assert.Equal(ExitCodes.Ok, restore.Code);
 
         await using var connection = new MySqlConnection(_db.ConnectionString().ConnectionString);
@@ -65,7 +57,7 @@ public sealed class MySqlCommandLineTests : IAsyncLifetime
         var count = await new MySqlCommand($"SELECT COUNT(*) FROM `{_restored}`.t WHERE v = '二' OR v IS NULL OR v = 'one'", connection).ExecuteScalarAsync(Ct);
         Assert.Equal(3L, Convert.ToInt64(count));
 
-        var again = await RunAsync("restore", "--pool", "file://" + _pool, "--backup", id, "--target", MySqlUri(), "--rename", $"{_source}={_restored}");
+        var again = await CommandLineRun.RunAsync("restore", "--pool", "file://" + _pool, "--backup", id, "--target", MySqlUri(), "--rename", $"{_source}={_restored}");
         Assert.Equal(ExitCodes.Failed, again.Code);
         Assert.Contains("not empty", again.Err);
     }
@@ -73,23 +65,23 @@ public sealed class MySqlCommandLineTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_password_ends_with_one_error_line_and_no_backup()
     {
-        var (code, output, error) = await RunAsync("backup", "--source", MySqlUri("wrong-password"), "--type", "logical", "--pool", "file://" + _pool);
+        var (code, output, error) = await CommandLineRun.RunAsync("backup", "--source", MySqlUri("wrong-password"), "--type", "logical", "--pool", "file://" + _pool);
 
         Assert.Equal(ExitCodes.Failed, code);
         Assert.Empty(output);
         Assert.StartsWith("error: Cannot connect to", error.Trim());
         Assert.Contains("Access denied", error);
         Assert.DoesNotContain("wrong-password", error);
-        Assert.Equal(0, (await RunAsync("list", "--pool", "file://" + _pool)).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
+        Assert.Equal(0, (await CommandLineRun.RunAsync("list", "--pool", "file://" + _pool)).Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length - 1);
     }
 
     [Fact]
     public async Task An_unsupported_type_or_bad_source_uri_is_a_usage_error()
     {
-        var type = await RunAsync("backup", "--source", MySqlUri(), "--type", "hourly", "--pool", "file://" + _pool);
+        var type = await CommandLineRun.RunAsync("backup", "--source", MySqlUri(), "--type", "hourly", "--pool", "file://" + _pool);
         Assert.NotEqual(ExitCodes.Ok, type.Code);
 
-        var uri = await RunAsync("backup", "--source", "postgres://x@y", "--type", "logical", "--pool", "file://" + _pool);
+        var uri = await CommandLineRun.RunAsync("backup", "--source", "postgres://x@y", "--type", "logical", "--pool", "file://" + _pool);
         Assert.Equal(ExitCodes.Usage, uri.Code);
         Assert.Contains("mysql://USER:PASSWORD@HOST:PORT", uri.Err);
     }

@@ -39,21 +39,13 @@ public sealed class OperatorCommandLineTests : IAsyncLifetime
         await set.CommitAsync(null, Ct);
     }
 
-    private static async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await OperatorCommandLine.RunAsync(args, output, error, Ct);
-        return (code, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public async Task List_shows_every_committed_backup_of_a_local_pool()
     {
         await WriteSetAsync(new LocalDiskObjectStore(Path.GetDirectoryName(_poolDirectory)!, "pool"), "dbsbak-cliaaaa1", 5000);
         await WriteSetAsync(new LocalDiskObjectStore(Path.GetDirectoryName(_poolDirectory)!, "pool"), "dbsbak-clibbbb2", 70_000);
 
-        var (code, output, _) = await RunAsync("list", "--pool", PoolUri);
+        var (code, output, _) = await CommandLineRun.RunAsync("list", "--pool", PoolUri);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("dbsbak-cliaaaa1", output);
@@ -66,7 +58,7 @@ public sealed class OperatorCommandLineTests : IAsyncLifetime
     {
         await WriteSetAsync(new LocalDiskObjectStore(Path.GetDirectoryName(_poolDirectory)!, "pool"), "dbsbak-clijson1", 1234);
 
-        var (code, output, _) = await RunAsync("list", "--pool", PoolUri, "--json");
+        var (code, output, _) = await CommandLineRun.RunAsync("list", "--pool", PoolUri, "--json");
 
         Assert.Equal(ExitCodes.Ok, code);
         var manifests = JsonSerializer.Deserialize<List<BackupManifest>>(output, BackupManifest.Json)!;
@@ -79,7 +71,7 @@ public sealed class OperatorCommandLineTests : IAsyncLifetime
         var store = new LocalDiskObjectStore(Path.GetDirectoryName(_poolDirectory)!, "pool");
         await WriteSetAsync(store, "dbsbak-cliverif", 100_000);
 
-        var sound = await RunAsync("verify", "--pool", PoolUri, "--backup", "dbsbak-cliverif");
+        var sound = await CommandLineRun.RunAsync("verify", "--pool", PoolUri, "--backup", "dbsbak-cliverif");
         Assert.Equal(ExitCodes.Ok, sound.Code);
         Assert.StartsWith("OK dbsbak-cliverif: 1 objects, 100000 bytes", sound.Out);
 
@@ -88,7 +80,7 @@ public sealed class OperatorCommandLineTests : IAsyncLifetime
         bytes[bytes.Length / 2] ^= 0xFF;
         await File.WriteAllBytesAsync(file, bytes, Ct);
 
-        var damaged = await RunAsync("verify", "--pool", PoolUri, "--backup", "dbsbak-cliverif");
+        var damaged = await CommandLineRun.RunAsync("verify", "--pool", PoolUri, "--backup", "dbsbak-cliverif");
         Assert.Equal(ExitCodes.Corrupt, damaged.Code);
         Assert.Contains("error: Backup dbsbak-cliverif: object 'db1/t1.sql' is corrupt", damaged.Err);
         Assert.Single(damaged.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:"));
@@ -101,7 +93,7 @@ public sealed class OperatorCommandLineTests : IAsyncLifetime
     {
         await WriteSetAsync(new LocalDiskObjectStore(Path.GetDirectoryName(_poolDirectory)!, "pool"), "dbsbak-present1", 10);
 
-        var (code, _, error) = await RunAsync(verb, "--pool", PoolUri, option, value);
+        var (code, _, error) = await CommandLineRun.RunAsync(verb, "--pool", PoolUri, option, value);
 
         Assert.Equal(expected, code);
         Assert.Contains(message, error);
@@ -113,7 +105,7 @@ public sealed class OperatorCommandLineTests : IAsyncLifetime
     [InlineData("file://relative/path", "no host")]
     public async Task A_bad_pool_uri_is_refused_with_a_usage_error(string uri, string message)
     {
-        var (code, _, error) = await RunAsync("list", "--pool", uri);
+        var (code, _, error) = await CommandLineRun.RunAsync("list", "--pool", uri);
 
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains(message, error);
@@ -128,7 +120,7 @@ public sealed class OperatorCommandLineTests : IAsyncLifetime
         var settings = new S3Settings(s3.ServiceUrl, s3.AccessKey, s3.SecretKey, bucket);
         await WriteSetAsync(new PrefixedObjectStore(new S3ObjectStore(settings), "team/a"), "dbsbak-clis3aa1", 4096);
 
-        var (code, output, error) = await RunAsync("list", "--pool", $"s3://{s3.AccessKey}:{s3.SecretKey}@{uri.Host}:{uri.Port}/{bucket}/team/a?tls=false");
+        var (code, output, error) = await CommandLineRun.RunAsync("list", "--pool", $"s3://{s3.AccessKey}:{s3.SecretKey}@{uri.Host}:{uri.Port}/{bucket}/team/a?tls=false");
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.Contains("dbsbak-clis3aa1", output);

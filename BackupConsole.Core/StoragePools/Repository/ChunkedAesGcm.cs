@@ -153,7 +153,7 @@ public static class ChunkedAesGcm
         }
     }
 
-    private sealed class DecryptingStream : Stream
+    private sealed class DecryptingStream : ReadOnlyStream
     {
         private readonly Stream _source;
         private readonly byte[] _key;
@@ -171,17 +171,6 @@ public static class ChunkedAesGcm
         {
             _source = source;
             _key = key;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
         }
 
         public override int Read(byte[] buffer, int offset, int count) =>
@@ -267,16 +256,6 @@ public static class ChunkedAesGcm
             }
             return total;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -7,13 +7,10 @@ namespace BackupConsole.Core.StoragePools.Repository;
 /// Reads an object's raw bytes back and, at its end, checks both the stored and the raw size and SHA-256 against the
 /// manifest; any mismatch, failed tag or broken frame surfaces as <see cref="ChecksumMismatchException"/> naming the object.
 /// </summary>
-internal sealed class VerifyingReadStream(string backupId, ManifestObject expected, HashingStream stored, HashingStream raw) : Stream
+internal sealed class VerifyingReadStream(string backupId, ManifestObject expected, HashingStream stored, HashingStream raw) : ReadOnlyStream
 {
     private bool _checked;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => expected.RawSize;
 
     public override long Position
@@ -62,16 +59,6 @@ internal sealed class VerifyingReadStream(string backupId, ManifestObject expect
         if (raw.BytesSeen != expected.RawSize || raw.Sha256Hex != expected.RawSha256)
             throw new ChecksumMismatchException(backupId, expected.Name, "content SHA-256 or size differs from the manifest");
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
