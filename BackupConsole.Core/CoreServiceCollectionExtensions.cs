@@ -97,7 +97,8 @@ public static class CoreServiceCollectionExtensions
 
         services.AddSingleton<MySqlLogicalBackup>();
         services.AddSingleton<MySqlLogicalRestore>();
-        services.AddSingleton<MySqlLogicalBackupRunner>();
+        services.AddSingleton<MariaBackupPhysical>();
+        services.AddSingleton<MySqlBackupRunner>();
         return services;
     }
 }

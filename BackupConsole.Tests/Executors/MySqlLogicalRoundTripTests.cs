@@ -116,8 +116,10 @@ public sealed class MySqlLogicalRoundTripTests : IAsyncLifetime
         : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture) ?? "";
 
     private async Task<BackupManifest> BackupAsync(string? include = null) =>
-        await new MySqlLogicalBackupRunner(new MySqlLogicalBackup(NullLogger<MySqlLogicalBackup>.Instance), TimeProvider.System)
-            .RunAsync(_repository, Endpoint, TableSelection.Parse(include ?? _source), null, null, Ct);
+        await Runner().RunAsync(_repository, Endpoint, "logical", TableSelection.Parse(include ?? _source), null, null, Ct);
+
+    internal static MySqlBackupRunner Runner() => new(
+        new MySqlLogicalBackup(NullLogger<MySqlLogicalBackup>.Instance), new MariaBackupPhysical(NullLogger<MariaBackupPhysical>.Instance), TimeProvider.System);
 
     private Task RestoreAsync(BackupManifest manifest) =>
         new MySqlLogicalRestore(NullLogger<MySqlLogicalRestore>.Instance)
@@ -188,9 +190,7 @@ public sealed class MySqlLogicalRoundTripTests : IAsyncLifetime
     public async Task A_wrong_password_fails_clearly()
     {
         var wrong = Endpoint with { Password = "not-the-password" };
-        var runner = new MySqlLogicalBackupRunner(new MySqlLogicalBackup(NullLogger<MySqlLogicalBackup>.Instance), TimeProvider.System);
-
-        var error = await Assert.ThrowsAsync<MySqlBackupException>(() => runner.RunAsync(_repository, wrong, TableSelection.Parse(_source), null, null, Ct));
+        var error = await Assert.ThrowsAsync<MySqlBackupException>(() => Runner().RunAsync(_repository, wrong, "logical", TableSelection.Parse(_source), null, null, Ct));
 
         Assert.Contains("Access denied", error.Message);
         Assert.DoesNotContain("not-the-password", error.Message);

@@ -17,11 +17,11 @@ internal static class BackupCommand
     {
         var source = new Option<string>("--source")
         {
-            Description = $"What to back up: mysql://USER:PASSWORD@HOST:PORT (password also from {MySqlEndpoint.PasswordVariable}).",
+            Description = $"What to back up: mysql://USER:PASSWORD@HOST:PORT[?datadir=/path] (password also from {MySqlEndpoint.PasswordVariable}; physical needs datadir).",
             Required = true,
         };
         var type = new Option<string>("--type") { Description = "The backup type.", Required = true };
-        type.AcceptOnlyFromAmong("logical");
+        type.AcceptOnlyFromAmong([.. MySqlBackupRunner.SupportedTypes]);
         var pool = CommonOptions.Pool();
         var include = new Option<string?>("--include") { Description = "Databases and tables to take, e.g. db1,db2.table1 (default: every user database)." };
         var command = new Command("backup", "Back up a source into a pool.") { source, type, pool, include };
@@ -33,8 +33,9 @@ internal static class BackupCommand
             await using var store = PoolUri.Open(result.GetValue(pool)!);
             await store.EnsureBucketAsync(ct);
             var repository = new BackupRepository(store, new RepositoryOptions { Encryption = key }, TimeProvider.System);
-            var runner = new MySqlLogicalBackupRunner(new MySqlLogicalBackup(NullLogger<MySqlLogicalBackup>.Instance), TimeProvider.System);
-            var manifest = await runner.RunAsync(repository, endpoint, selection, planId: null, new StderrProgress(error), ct);
+            var runner = new MySqlBackupRunner(new MySqlLogicalBackup(NullLogger<MySqlLogicalBackup>.Instance),
+                new MariaBackupPhysical(NullLogger<MariaBackupPhysical>.Instance), TimeProvider.System);
+            var manifest = await runner.RunAsync(repository, endpoint, result.GetValue(type)!, selection, planId: null, new StderrProgress(error), ct);
             await error.WriteLineAsync($"done: {manifest.Objects.Count} objects, {manifest.RawBytes} bytes ({manifest.StoredBytes} stored)");
             await output.WriteLineAsync(manifest.BackupId);
             return ExitCodes.Ok;

@@ -15,21 +15,22 @@ internal static class RestoreCommand
         var backup = new Option<string>("--backup") { Description = "The backup's ID (dbsbak-…).", Required = true };
         var target = new Option<string>("--target")
         {
-            Description = $"Where to restore: mysql://USER:PASSWORD@HOST:PORT (password also from {MySqlEndpoint.PasswordVariable}).",
+            Description = $"Where to restore: mysql://USER:PASSWORD@HOST:PORT for logical backups (password also from {MySqlEndpoint.PasswordVariable}); " +
+                          "file:///NEW/DIR for physical ones (a prepared data directory).",
             Required = true,
         };
+        var startPort = new Option<int?>("--start-port") { Description = "Physical backups: start a MariaDB server on the restored directory, on 127.0.0.1 at this port." };
         var rename = new Option<string[]>("--rename")
         {
             Description = "Restore database OLD as NEW (repeatable); an existing non-empty database is never written into.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("restore", "Restore a backup into a new target.") { pool, backup, target, rename };
+        var command = new Command("restore", "Restore a backup into a new target.") { pool, backup, target, rename, startPort };
         command.SetAction((result, ct) => CommonOptions.GuardAsync(error, async () =>
         {
             var id = result.GetValue(backup)!;
             if (!ObjectKeys.IsValid(id) || id.Contains('/'))
                 throw new FormatException($"'{id}' is not a backup ID.");
-            var endpoint = MySqlEndpoint.Parse(result.GetValue(target)!);
             var renames = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var pair in result.GetValue(rename) ?? [])
             {
@@ -41,11 +42,30 @@ internal static class RestoreCommand
             var repository = CommonOptions.OpenRepository(result.GetValue(pool)!);
             await using var store = repository.Store;
             var manifest = await repository.ReadManifestAsync(id, ct) ?? throw new BackupNotFoundException(id, store.Location);
+            var key = CommonOptions.KeyFromEnvironment();
+            if (manifest.BackupType == "physical")
+            {
+                var directory = LocalDirectory(result.GetValue(target)!);
+                await new MariaBackupPhysical(NullLogger<MariaBackupPhysical>.Instance).RestoreAsync(repository, manifest, key, directory, new StderrProgress(error), ct);
+                await output.WriteLineAsync($"restored {id} into {directory} (prepared data directory)");
+                if (result.GetValue(startPort) is { } port)
+                {
+                    var pid = await MariaDbServerProcess.StartAsync(directory, port, ct);
+                    await output.WriteLineAsync($"started mariadbd (pid {pid}) on 127.0.0.1:{port}");
+                }
+                return ExitCodes.Ok;
+            }
+            var endpoint = MySqlEndpoint.Parse(result.GetValue(target)!);
             await new MySqlLogicalRestore(NullLogger<MySqlLogicalRestore>.Instance).RunAsync(
-                repository, manifest, CommonOptions.KeyFromEnvironment(), endpoint, renames, new StderrProgress(error), ct);
+                repository, manifest, key, endpoint, renames, new StderrProgress(error), ct);
             await output.WriteLineAsync($"restored {id} into {endpoint.Description}");
             return ExitCodes.Ok;
         }));
         return command;
     }
+
+    private static string LocalDirectory(string uri) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Scheme == "file" && parsed.Host.Length == 0
+            ? Uri.UnescapeDataString(parsed.AbsolutePath)
+            : throw new FormatException("A physical backup restores into a new directory: --target file:///ABS/PATH.");
 }
