@@ -23,8 +23,11 @@ public sealed class MariaBackupPhysical(ILogger<MariaBackupPhysical> logger)
         {
             // The password goes in a 0600 options file, never on a command line that ps would show.
             var options = Path.Combine(work.FullName, "client.cnf");
-            await File.WriteAllTextAsync(options, $"[client]\npassword=\"{source.Password.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n", ct);
-            File.SetUnixFileMode(options, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+                fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            await using (var file = new StreamWriter(options, fileOptions))
+                await file.WriteAsync($"[client]\npassword=\"{source.Password.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"\n".AsMemory(), ct);
             var arguments = new List<string>
             {
                 $"--defaults-extra-file={options}", "--backup", "--stream=mbstream", $"--target-dir={work.FullName}",
