@@ -40,5 +40,8 @@ public sealed record MySqlEndpoint(string Host, int Port, string User, string Pa
         // Dumps run as long as the data is large; the server, not the client, decides when a statement is too slow.
         DefaultCommandTimeout = 0,
         CharacterSet = "utf8mb4",
+        // A backup's connection holds a snapshot transaction and metadata locks; when it closes it must really close,
+        // not sit in a pool keeping those locks and blocking DDL on the source after a failed run.
+        Pooling = false,
     }.ConnectionString;
 }

@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using BackupConsole.Core.StoragePools.ObjectStores;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using ZstdSharp;
 
 namespace BackupConsole.Core.StoragePools.Repository;
@@ -9,7 +11,7 @@ namespace BackupConsole.Core.StoragePools.Repository;
 /// The backup repository format (docs/repository-format.md) over one object store: sets under
 /// <c>backups/&lt;id&gt;/</c>, data objects under <c>data/</c>, <c>manifest.json</c> written last.
 /// </summary>
-public sealed class BackupRepository(IObjectStore store, RepositoryOptions options, TimeProvider clock)
+public sealed class BackupRepository(IObjectStore store, RepositoryOptions options, TimeProvider clock, ILogger? logger = null)
 {
     public const string SetsPrefix = "backups/";
 
@@ -22,7 +24,7 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
     internal static string DataKey(string backupId, string name, RepositoryOptions options) =>
         PrefixOf(backupId) + "data/" + name + (options.Compress ? ".zst" : "") + (options.Encryption is null ? "" : ".enc");
 
-    public BackupSetWriter CreateSet(BackupSetHeader header) => new(store, header, options, clock);
+    public BackupSetWriter CreateSet(BackupSetHeader header) => new(this, header, options, clock, logger ?? NullLogger.Instance);
 
     /// <summary>Null when the set has no manifest: it was never committed, so it is not a backup.</summary>
     public async Task<BackupManifest?> ReadManifestAsync(string backupId, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using BackupConsole.Core.StoragePools.ObjectStores;
+using Microsoft.Extensions.Logging;
 
 namespace BackupConsole.Core.StoragePools.Repository;
 
@@ -10,17 +11,21 @@ namespace BackupConsole.Core.StoragePools.Repository;
 /// </summary>
 public sealed class BackupSetWriter : IAsyncDisposable
 {
+    private readonly BackupRepository _repository;
     private readonly IObjectStore _store;
     private readonly BackupSetHeader _header;
     private readonly RepositoryOptions _options;
     private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
     private readonly List<ManifestObject> _objects = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private bool _committed;
 
-    internal BackupSetWriter(IObjectStore store, BackupSetHeader header, RepositoryOptions options, TimeProvider clock)
+    internal BackupSetWriter(BackupRepository repository, BackupSetHeader header, RepositoryOptions options, TimeProvider clock, ILogger logger)
     {
-        _store = store;
+        _repository = repository;
+        _store = repository.Store;
+        _logger = logger;
         _header = header;
         _options = options;
         _clock = clock;
@@ -83,7 +88,17 @@ public sealed class BackupSetWriter : IAsyncDisposable
             return;
         // Not committed: remove the orphans now rather than leave them for a cleanup pass.
         _committed = true;
-        await new BackupRepository(_store, _options, _clock).DeleteSetAsync(_header.BackupId, CancellationToken.None);
+        try
+        {
+            await _repository.DeleteSetAsync(_header.BackupId, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is ObjectStoreException or IOException or HttpRequestException or Amazon.Runtime.AmazonClientException)
+        {
+            // The store that failed the backup often fails its clean-up too. Throwing here would hide the backup's own
+            // error; the leftovers have no manifest, so no reader ever takes them for a backup.
+            _logger.LogWarning(ex, "Backup {BackupId} failed and its partial objects could not be removed from {Location}",
+                _header.BackupId, _store.Location);
+        }
     }
 
     private static string ToolVersion =>
