@@ -99,6 +99,21 @@ public sealed class MariaBackupPhysicalTests : IAsyncLifetime
         Assert.Empty(sets);
     }
 
+    [Fact]
+    public async Task The_command_line_backs_up_physically_and_verify_prepare_proves_the_set_restorable()
+    {
+        var pool = "file://" + Path.Combine(_root, "clipool");
+        var source = $"mysql://{_db.User}:{Uri.EscapeDataString(_db.Password)}@{_db.Host}:{_db.Port}?datadir={_db.DataDir}";
+
+        var backup = await BackupConsole.Tests.Cli.CommandLineRun.RunAsync("backup", "--source", source, "--type", "physical", "--pool", pool);
+        Assert.Equal(0, backup.Code);
+        var id = backup.Out.Trim().Split('\n').Last();
+
+        var verify = await BackupConsole.Tests.Cli.CommandLineRun.RunAsync("verify", "--pool", pool, "--backup", id, "--prepare");
+        Assert.Equal(0, verify.Code);
+        Assert.Contains("mariabackup --prepare succeeded", verify.Out);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
