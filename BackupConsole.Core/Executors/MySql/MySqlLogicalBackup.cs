@@ -195,19 +195,22 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
             $"SELECT {string.Join(", ", columns.Select(c => c.Select))} FROM {MySqlNames.Quote(database)}.{MySqlNames.Quote(table)}", connection))
         await using (var reader = await select.ExecuteReaderAsync(ct))
         {
-            BackupObjectWriter? chunk = null;
-            StreamWriter? text = null;
+            ChunkPipe? chunk = null;
             var line = new StringBuilder();
             try
             {
                 while (await reader.ReadAsync(ct))
                 {
-                    if (text is null || rows % RowsPerChunk == 0 && rows > 0)
+                    if (chunk is null || rows % RowsPerChunk == 0 && rows > 0)
                     {
-                        await CloseChunkAsync(chunk, text, ct);
+                        if (chunk is not null)
+                        {
+                            await chunk.CompleteAsync(ct);
+                            await chunk.DisposeAsync();
+                            chunk = null;
+                        }
                         var name = $"{objectPrefix}/{chunks.Count}.tsv";
-                        chunk = await set.OpenObjectAsync(name, ct);
-                        text = new StreamWriter(chunk, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+                        chunk = new ChunkPipe(await set.OpenObjectAsync(name, ct), ct);
                         chunks.Add(name);
                     }
                     line.Clear();
@@ -221,11 +224,11 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
                             AppendEscaped(line, reader.GetString(i));
                     }
                     line.Append('\n');
-                    await text.WriteAsync(line, ct);
+                    await chunk.Text.WriteAsync(line, ct);
                     rows++;
                 }
-                await CloseChunkAsync(chunk, text, ct);
-                chunk = null;
+                if (chunk is not null)
+                    await chunk.CompleteAsync(ct);
             }
             finally
             {
@@ -234,16 +237,6 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
             }
         }
         return new TableEntry(table, createSql, columns.Select(c => c.Entry).ToList(), rows, chunks);
-    }
-
-    private static async Task CloseChunkAsync(BackupObjectWriter? chunk, StreamWriter? text, CancellationToken ct)
-    {
-        if (chunk is null || text is null)
-            return;
-        await text.FlushAsync(ct);
-        await text.DisposeAsync();
-        await chunk.CompleteAsync(ct);
-        await chunk.DisposeAsync();
     }
 
     /// <summary>LOAD DATA's escapes: backslash, tab, newline, carriage return and NUL.</summary>
