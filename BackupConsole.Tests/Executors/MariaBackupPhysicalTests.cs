@@ -10,7 +10,11 @@ using MySqlConnector;
 
 namespace BackupConsole.Tests.Executors;
 
-/// <summary>Physical backups through mariabackup restore into a data directory a new server starts on (R-SCOPE-1, R-PLAN-5).</summary>
+/// <summary>
+/// Physical backups through mariabackup restore into a data directory a new server starts on (R-SCOPE-1, R-PLAN-5).
+/// They copy the whole shared test server, so they run alone, not beside tests creating and dropping databases in it.
+/// </summary>
+[Collection(BackupConsole.Tests.StoragePools.MemoryMeasuredCollection.Name)]
 public sealed class MariaBackupPhysicalTests : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "bc-phys-" + Guid.NewGuid().ToString("N")[..8]);
@@ -106,11 +110,11 @@ public sealed class MariaBackupPhysicalTests : IAsyncLifetime
         var source = $"mysql://{_db.User}:{Uri.EscapeDataString(_db.Password)}@{_db.Host}:{_db.Port}?datadir={_db.DataDir}";
 
         var backup = await BackupConsole.Tests.Cli.CommandLineRun.RunAsync("backup", "--source", source, "--type", "physical", "--pool", pool);
-        Assert.Equal(0, backup.Code);
+        Assert.True(backup.Code == 0, backup.Err);
         var id = backup.Out.Trim().Split('\n').Last();
 
         var verify = await BackupConsole.Tests.Cli.CommandLineRun.RunAsync("verify", "--pool", pool, "--backup", id, "--prepare");
-        Assert.Equal(0, verify.Code);
+        Assert.True(verify.Code == 0, verify.Err);
         Assert.Contains("mariabackup --prepare succeeded", verify.Out);
     }
 

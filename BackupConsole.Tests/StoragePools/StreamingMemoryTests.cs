@@ -5,7 +5,10 @@ using BackupConsole.Tests.TestBed;
 
 namespace BackupConsole.Tests.StoragePools;
 
-/// <summary>Runs alone (no other test allocating beside it) so the process's memory growth is this write's alone.</summary>
+/// <summary>
+/// Tests that must run alone: a memory measurement (no other test allocating beside it), and whole-server physical
+/// backups (no other test changing the server's databases meanwhile).
+/// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class MemoryMeasuredCollection
 {
