@@ -43,6 +43,19 @@ public static class ComponentTestContext
         return ctx;
     }
 
+    /// <summary>
+    /// A tenant "acme" with its signed-in user, over <paramref name="core"/>. Callers set the UI culture first
+    /// (<see cref="UseCulture"/>): a culture set inside this awaited method would not flow back to the test.
+    /// </summary>
+    public static async Task<(CoreTestHost Core, BunitContext Ctx)> ForTenantUserAsync(Task<CoreTestHost> core)
+    {
+        var host = await core;
+        await host.CreateTenantWithUserAsync("acme");
+        var ctx = Create(host, culture: null);
+        ctx.SignIn("acme-user", "acme");
+        return (host, ctx);
+    }
+
     public static void UseCulture(string culture) =>
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
 

@@ -9,15 +9,7 @@ namespace BackupConsole.Tests.Components;
 /// <summary>The 备份网关 tab (R-GW-1…6) rendered with bUnit over Core's real services.</summary>
 public sealed class GatewaysPageTests
 {
-    /// <summary>Callers set the UI culture first (<see cref="ComponentTestContext.UseCulture"/>): it must be set in the test's own flow.</summary>
-    private static async Task<(CoreTestHost Core, BunitContext Ctx)> StartAsync()
-    {
-        var core = await CoreTestHost.StartAsync();
-        await core.CreateTenantWithUserAsync("acme");
-        var ctx = ComponentTestContext.Create(core, culture: null);
-        ctx.SignIn("acme-user", "acme");
-        return (core, ctx);
-    }
+    private static Task<(CoreTestHost Core, BunitContext Ctx)> StartAsync() => ComponentTestContext.ForTenantUserAsync(CoreTestHost.StartAsync());
 
     private static async Task<GatewayView> CreateGatewayAsync(CoreTestHost core)
     {

@@ -9,14 +9,7 @@ namespace BackupConsole.Tests.Components;
 /// <summary>The 存储池 tab (R-POOL-1…5) rendered with bUnit over Core's real services and the embedded store.</summary>
 public sealed class StoragePoolsPageTests
 {
-    private static async Task<(CoreTestHost Core, BunitContext Ctx)> StartAsync()
-    {
-        var core = await StoragePoolTestKit.StartAsync();
-        await core.CreateTenantWithUserAsync("acme");
-        var ctx = ComponentTestContext.Create(core, culture: null);
-        ctx.SignIn("acme-user", "acme");
-        return (core, ctx);
-    }
+    private static Task<(CoreTestHost Core, BunitContext Ctx)> StartAsync() => ComponentTestContext.ForTenantUserAsync(StoragePoolTestKit.StartAsync());
 
     [Fact]
     public async Task List_shows_every_column_the_guide_names()
