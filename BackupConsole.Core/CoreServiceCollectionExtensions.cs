@@ -98,6 +98,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MySqlLogicalBackup>();
         services.AddSingleton<MySqlLogicalRestore>();
         services.AddSingleton<MariaBackupPhysical>();
+        services.AddOptions<MySqlSnapshotOptions>().Bind(configuration.GetSection(MySqlSnapshotOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MySqlSnapshotBackup>();
+        services.AddSingleton<MySqlDataDirectoryRestore>();
         services.AddSingleton<MySqlBackupRunner>();
         return services;
     }

@@ -5,24 +5,57 @@ using BackupConsole.Core.Tenancy;
 namespace BackupConsole.Core.Executors;
 
 /// <summary>Runs one MySQL backup into a repository and commits it: the same path for the UI, the API and the command line.</summary>
-public sealed class MySqlBackupRunner(MySqlLogicalBackup logical, MariaBackupPhysical physical, TimeProvider clock)
+public sealed class MySqlBackupRunner(
+    MySqlLogicalBackup logical, MariaBackupPhysical physical, MySqlSnapshotBackup snapshot, TimeProvider clock)
 {
-    public static readonly IReadOnlyList<string> SupportedTypes = ["logical", "physical"];
+    public static readonly IReadOnlyList<string> SupportedTypes = ["logical", "physical", "snapshot", "incremental"];
 
+    /// <param name="baseBackupId">Incrementals: the set to build on; null takes the newest physical or incremental
+    /// backup of the same server and selection in the pool.</param>
     public async Task<BackupManifest> RunAsync(
         BackupRepository repository, MySqlEndpoint source, string type, TableSelection selection, string? planId,
-        IProgress<string>? progress, CancellationToken ct)
+        IProgress<string>? progress, CancellationToken ct, string? baseBackupId = null)
     {
         if (!SupportedTypes.Contains(type))
-            throw new MySqlBackupException($"MySQL backup type '{type}' is not available; use {string.Join(" or ", SupportedTypes)}.");
+            throw new MySqlBackupException($"MySQL backup type '{type}' is not available; use {string.Join(", ", SupportedTypes)}.");
+        if (baseBackupId is not null && type != "incremental")
+            throw new MySqlBackupException($"Only an incremental backup builds on a base; a {type} backup stands alone.");
+        var parent = type == "incremental" ? await ParentAsync(repository, source, selection, baseBackupId, ct) : null;
+        if (parent is not null)
+            progress?.Report($"incremental on {parent.BackupId} ({parent.BackupType}, {parent.FinishedAt:u})");
+
         var description = source.Description + (selection.IsEverything ? "" : " (" + string.Join(", ", selection.Databases) + ")");
         var header = new BackupSetHeader(ResourceIds.New(ResourceIds.BackupSet), new ManifestSource("mysql", description), type,
-            clock.GetUtcNow(), planId);
+            clock.GetUtcNow(), planId, parent?.BackupId);
         // Disposing without a commit removes every object written: a failed backup leaves nothing behind.
         await using var set = repository.CreateSet(header);
-        var properties = type == "logical"
-            ? await logical.RunAsync(source, selection, set, progress, ct)
-            : await physical.BackupAsync(source, selection, set, progress, ct);
+        var properties = type switch
+        {
+            "logical" => await logical.RunAsync(source, selection, set, progress, ct),
+            "snapshot" => await snapshot.BackupAsync(source, selection, set, progress, ct),
+            _ => await physical.BackupAsync(source, selection, parent, set, progress, ct),
+        };
         return await set.CommitAsync(properties, ct);
+    }
+
+    private static async Task<BackupManifest> ParentAsync(
+        BackupRepository repository, MySqlEndpoint source, TableSelection selection, string? baseBackupId, CancellationToken ct)
+    {
+        if (baseBackupId is not null)
+            return await repository.ReadManifestAsync(baseBackupId, ct)
+                   ?? throw new BackupNotFoundException(baseBackupId, repository.Store.Location,
+                       $"The base backup {baseBackupId} is not in {repository.Store.Location}.");
+        BackupManifest? newest = null;
+        await foreach (var manifest in repository.ListSetsAsync(ct))
+        {
+            if (manifest.BackupType is "physical" or "incremental"
+                && manifest.Properties.GetValueOrDefault("server") == source.Description
+                && manifest.Properties.GetValueOrDefault("datadir") == source.DataDirectory
+                && manifest.Properties.GetValueOrDefault("selection") == selection.ToString()
+                && (newest is null || manifest.FinishedAt > newest.FinishedAt))
+                newest = manifest;
+        }
+        return newest ?? throw new MySqlBackupException(
+            $"No physical backup of {source.Description} ({source.DataDirectory}) with this selection is in {repository.Store.Location} to build on; take a physical backup first, or name one with --base.");
     }
 }

@@ -62,32 +62,14 @@ public sealed class MySqlLogicalConsistencyTests : IAsyncLifetime
     [Fact]
     public async Task The_backup_is_one_snapshot_while_transfers_keep_committing()
     {
-        using var stop = new CancellationTokenSource();
-        var transfers = 0;
-        // Each transaction moves money between accounts and logs it: any torn mix breaks the sum or the ledger.
-        var writer = Task.Run(async () =>
+        BackupManifest manifest;
+        int during;
+        await using (var transfers = new TransferWorkload(_db.ConnectionString(_source).ConnectionString, Accounts))
         {
-            await using var connection = new MySqlConnection(_db.ConnectionString(_source).ConnectionString);
-            await connection.OpenAsync(CancellationToken.None);
-            var random = new Random(1);
-            while (!stop.IsCancellationRequested)
-            {
-                var (from, to, amount) = (random.Next(1, Accounts + 1), random.Next(1, Accounts + 1), random.Next(1, 50));
-                await using var transaction = await connection.BeginTransactionAsync(CancellationToken.None);
-                await new MySqlCommand($"UPDATE accounts SET balance = balance - {amount} WHERE id = {from}; " +
-                                       $"UPDATE accounts SET balance = balance + {amount} WHERE id = {to}; " +
-                                       $"INSERT INTO ledger (amount) VALUES ({amount});", connection, transaction).ExecuteNonQueryAsync(CancellationToken.None);
-                await transaction.CommitAsync(CancellationToken.None);
-                Interlocked.Increment(ref transfers);
-            }
-        }, CancellationToken.None);
-
-        while (Volatile.Read(ref transfers) < 50)
-            await Task.Delay(20, Ct);
-        var manifest = await MySqlLogicalRoundTripTests.Runner().RunAsync(_repository, Endpoint, "logical", TableSelection.Parse(_source), null, null, Ct);
-        var during = Volatile.Read(ref transfers);
-        await stop.CancelAsync();
-        await writer;
+            await transfers.WaitForAsync(50, Ct);
+            manifest = await MySqlLogicalRoundTripTests.Runner().RunAsync(_repository, Endpoint, "logical", TableSelection.Parse(_source), null, null, Ct);
+            during = transfers.Transfers;
+        }
 
         await new MySqlLogicalRestore(NullLogger<MySqlLogicalRestore>.Instance)
             .RunAsync(_repository, manifest, null, Endpoint, new Dictionary<string, string> { [_source] = _restored }, null, Ct);

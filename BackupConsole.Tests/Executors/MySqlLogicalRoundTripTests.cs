@@ -119,7 +119,9 @@ public sealed class MySqlLogicalRoundTripTests : IAsyncLifetime
         await Runner().RunAsync(_repository, Endpoint, "logical", TableSelection.Parse(include ?? _source), null, null, Ct);
 
     internal static MySqlBackupRunner Runner() => new(
-        new MySqlLogicalBackup(NullLogger<MySqlLogicalBackup>.Instance), new MariaBackupPhysical(NullLogger<MariaBackupPhysical>.Instance), TimeProvider.System);
+        new MySqlLogicalBackup(NullLogger<MySqlLogicalBackup>.Instance), new MariaBackupPhysical(NullLogger<MariaBackupPhysical>.Instance),
+        new MySqlSnapshotBackup(Microsoft.Extensions.Options.Options.Create(new MySqlSnapshotOptions()), NullLogger<MySqlSnapshotBackup>.Instance),
+        TimeProvider.System);
 
     private Task RestoreAsync(BackupManifest manifest) =>
         new MySqlLogicalRestore(NullLogger<MySqlLogicalRestore>.Instance)

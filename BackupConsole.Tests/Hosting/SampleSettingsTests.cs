@@ -1,5 +1,6 @@
 using System.Reflection;
 using BackupConsole.Core.Data;
+using BackupConsole.Core.Executors.MySql;
 using BackupConsole.Core.Identity;
 using BackupConsole.Core.StoragePools;
 using BackupConsole.Tests.Support;
@@ -18,6 +19,7 @@ public sealed class SampleSettingsTests
         { typeof(SignInSecurityOptions), SignInSecurityOptions.Section },
         { typeof(PlatformStorageOptions), PlatformStorageOptions.Section },
         { typeof(StoragePoolOptions), StoragePoolOptions.Section },
+        { typeof(MySqlSnapshotOptions), MySqlSnapshotOptions.Section },
     };
 
     [Theory]

@@ -16,10 +16,10 @@ internal static class RestoreCommand
         var target = new Option<string>("--target")
         {
             Description = $"Where to restore: mysql://USER:PASSWORD@HOST:PORT for logical backups (password also from {MySqlEndpoint.PasswordVariable}); " +
-                          "file:///NEW/DIR for physical ones (a prepared data directory).",
+                          "file:///NEW/DIR for physical, incremental and snapshot ones (a data directory ready to start; an incremental's whole chain is applied).",
             Required = true,
         };
-        var startPort = new Option<int?>("--start-port") { Description = "Physical backups: start a MariaDB server on the restored directory, on 127.0.0.1 at this port." };
+        var startPort = new Option<int?>("--start-port") { Description = "Physical, incremental and snapshot backups: start a MariaDB server on the restored directory, on 127.0.0.1 at this port." };
         var rename = new Option<string[]>("--rename")
         {
             Description = "Restore database OLD as NEW (repeatable); an existing non-empty database is never written into.",
@@ -43,11 +43,11 @@ internal static class RestoreCommand
             await using var store = repository.Store;
             var manifest = await repository.ReadManifestAsync(id, ct) ?? throw new BackupNotFoundException(id, store.Location);
             var key = CommonOptions.KeyFromEnvironment();
-            if (manifest.BackupType == "physical")
+            if (MySqlDataDirectoryRestore.Types.Contains(manifest.BackupType))
             {
                 var directory = LocalDirectory(result.GetValue(target)!);
-                await new MariaBackupPhysical(NullLogger<MariaBackupPhysical>.Instance).RestoreAsync(repository, manifest, key, directory, new StderrProgress(error), ct);
-                await output.WriteLineAsync($"restored {id} into {directory} (prepared data directory)");
+                await Engines.DataDirectoryRestore().RestoreAsync(repository, manifest, key, directory, new StderrProgress(error), ct);
+                await output.WriteLineAsync($"restored {id} ({manifest.BackupType}) into {directory}, a data directory ready to start");
                 if (result.GetValue(startPort) is { } port)
                 {
                     var pid = await MariaDbServerProcess.StartAsync(directory, port, ct);
@@ -67,5 +67,5 @@ internal static class RestoreCommand
     private static string LocalDirectory(string uri) =>
         Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Scheme == "file" && parsed.Host.Length == 0
             ? Uri.UnescapeDataString(parsed.AbsolutePath)
-            : throw new FormatException("A physical backup restores into a new directory: --target file:///ABS/PATH.");
+            : throw new FormatException("A physical, incremental or snapshot backup restores into a new directory: --target file:///ABS/PATH.");
 }

@@ -15,7 +15,7 @@ internal static class VerifyCommand
         var backup = new Option<string>("--backup") { Description = "The backup's ID (dbsbak-…).", Required = true };
         var prepare = new Option<bool>("--prepare")
         {
-            Description = "Physical backups: also extract and run mariabackup --prepare in a temporary directory, which is removed afterwards.",
+            Description = "Physical, incremental and snapshot backups: also restore into a temporary data directory (extract, apply the chain, mariabackup --prepare), removed afterwards.",
         };
         var command = new Command("verify",
             $"Re-read a backup and check every object's SHA-256; encrypted backups need {CommonOptions.EncryptionKeyVariable}.") { pool, backup, prepare };
@@ -30,17 +30,26 @@ internal static class VerifyCommand
             var key = CommonOptions.KeyFromEnvironment();
             var verified = await repository.VerifyAsync(id, key, ct);
             await output.WriteLineAsync($"OK {verified.BackupId}: {verified.ObjectCount} objects, {verified.RawBytes} bytes, every checksum matches");
+            var set = (await repository.ReadManifestAsync(id, ct))!;
+            if (set.ParentBackupId is not null)
+            {
+                // An incremental is only as good as its chain: every set it builds on must still be there.
+                var chain = await BackupChain.ResolveAsync(repository, set, ct);
+                await output.WriteLineAsync($"OK {id}: its chain is complete ({string.Join(" → ", chain.Select(m => m.BackupId))})");
+            }
             if (result.GetValue(prepare))
             {
-                var manifest = (await repository.ReadManifestAsync(id, ct))!;
-                if (manifest.BackupType != "physical")
-                    throw new FormatException($"--prepare applies to physical backups; {id} is {manifest.BackupType}.");
+                var manifest = set;
+                if (!MySqlDataDirectoryRestore.Types.Contains(manifest.BackupType))
+                    throw new FormatException($"--prepare applies to physical, incremental and snapshot backups; {id} is {manifest.BackupType}.");
                 var scratch = Directory.CreateTempSubdirectory("bc-verify-");
                 try
                 {
-                    await new MariaBackupPhysical(NullLogger<MariaBackupPhysical>.Instance)
+                    await Engines.DataDirectoryRestore()
                         .RestoreAsync(repository, manifest, key, Path.Combine(scratch.FullName, "datadir"), new StderrProgress(error), ct);
-                    await output.WriteLineAsync($"OK {id}: mariabackup --prepare succeeded");
+                    await output.WriteLineAsync(manifest.BackupType == "snapshot"
+                        ? $"OK {id}: the snapshot extracts into a complete data directory"
+                        : $"OK {id}: mariabackup --prepare succeeded");
                 }
                 finally
                 {

@@ -22,7 +22,7 @@ public sealed record MySqlEndpoint(string Host, int Port, string User, string Pa
         var password = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : environment(PasswordVariable) ?? "";
         var dataDirectory = System.Web.HttpUtility.ParseQueryString(parsed.Query)["datadir"];
         return new MySqlEndpoint(parsed.Host, parsed.IsDefaultPort || parsed.Port < 0 ? 3306 : parsed.Port, user, password,
-            string.IsNullOrEmpty(dataDirectory) ? null : dataDirectory);
+            string.IsNullOrEmpty(dataDirectory) ? null : Path.TrimEndingDirectorySeparator(dataDirectory));
     }
 
     /// <summary>Host and port only: what manifests and messages may show.</summary>

@@ -44,4 +44,8 @@ public sealed class TableSelection
     /// <summary>Tables named explicitly, for the "unknown table" check.</summary>
     public IEnumerable<(string Database, string Table)> NamedTables =>
         _byDatabase.Where(p => p.Value is not null).SelectMany(p => p.Value!.Select(t => (p.Key, t)));
+
+    /// <summary>The selection in <c>--include</c> form, ordered, so two equal selections print the same; "" is everything.</summary>
+    public override string ToString() => string.Join(",", _byDatabase.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p =>
+        p.Value is null ? [p.Key] : p.Value.Order(StringComparer.Ordinal).Select(t => $"{p.Key}.{t}")));
 }

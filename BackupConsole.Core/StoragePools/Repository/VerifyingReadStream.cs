@@ -21,6 +21,9 @@ internal sealed class VerifyingReadStream(string backupId, ManifestObject expect
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        // A zero-length read (TarReader makes them) returns 0 without meaning the end of the object.
+        if (buffer.IsEmpty)
+            return 0;
         int read;
         try
         {

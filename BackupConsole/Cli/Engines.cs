@@ -1,0 +1,18 @@
+using BackupConsole.Core.Executors;
+using BackupConsole.Core.Executors.MySql;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace BackupConsole.Cli;
+
+/// <summary>The engines the verbs run, built with default settings: the command line needs no configuration file.</summary>
+internal static class Engines
+{
+    public static MySqlBackupRunner MySqlRunner() => new(
+        new MySqlLogicalBackup(NullLogger<MySqlLogicalBackup>.Instance),
+        new MariaBackupPhysical(NullLogger<MariaBackupPhysical>.Instance),
+        new MySqlSnapshotBackup(Options.Create(new MySqlSnapshotOptions()), NullLogger<MySqlSnapshotBackup>.Instance),
+        TimeProvider.System);
+
+    public static MySqlDataDirectoryRestore DataDirectoryRestore() => new(NullLogger<MySqlDataDirectoryRestore>.Instance);
+}
