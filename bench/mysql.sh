@@ -51,11 +51,19 @@ ID=$(tail -1 "$WORK/ours-logical.out")
 "${SQL[@]}" -e "CREATE DATABASE bench_anchor"
 read -r load_s load_mb < <(run anchor-restore bash -c "set -o pipefail; zstd -dc '$WORK/dump.sql.zst' | mariadb --no-defaults -h127.0.0.1 -P$PORT -u$USER -p'$PASS' bench_anchor")
 read -r rest_s rest_mb < <(run ours-restore "${APP[@]}" restore --pool "file://$WORK/pool" --backup "$ID" --target "$MYSQL_URI" --rename bench=bench_restored)
+same=$("${SQL[@]}" -N -e "CHECKSUM TABLE bench.sbtest1, bench_restored.sbtest1, bench.sbtest4, bench_restored.sbtest4" | awk '{print $2}' | paste -sd' ')
 mkdir -p "$WORK/mb"
 read -r mb_s mb_mb < <(run mariabackup bash -c "set -o pipefail; mariabackup --backup --stream=mbstream --target-dir='$WORK/mb' --datadir='$DATADIR' --host=127.0.0.1 --port=$PORT --user=$USER --password='$PASS' 2>'$WORK/mb.log' | zstd -3 -q -o '$WORK/mb.zst'")
 read -r phys_s phys_mb < <(run ours-physical "${APP[@]}" backup --source "$MYSQL_URI?datadir=$DATADIR" --type physical --pool "file://$WORK/pool")
+read -r snap_s snap_mb < <(run ours-snapshot "${APP[@]}" backup --source "$MYSQL_URI?datadir=$DATADIR" --type snapshot --pool "file://$WORK/pool")
+LOCK_MS=$(grep -o 'commits blocked for [0-9]* ms' "$WORK/ours-snapshot.err" | grep -o '[0-9]*' || echo '?')
+# An incremental after 1% of the rows (20,000 neighbours) changed: it should take about that share of the full backup.
+"${SQL[@]}" bench -e "UPDATE sbtest1 SET k = k + 1 WHERE id <= $((ROWS * 4 / 100))"
+read -r inc_s inc_mb < <(run ours-incremental "${APP[@]}" backup --source "$MYSQL_URI?datadir=$DATADIR" --type incremental --pool "file://$WORK/pool")
+FULL_ID=$(tail -1 "$WORK/ours-physical.out"); INC_ID=$(tail -1 "$WORK/ours-incremental.out")
+stored() { "${APP[@]}" list --pool "file://$WORK/pool" | awk -v id="$1" '$1 == id {print $7, $8}'; }
+full_stored=$(stored "$FULL_ID"); inc_stored=$(stored "$INC_ID")
 
-same=$("${SQL[@]}" -N -e "CHECKSUM TABLE bench.sbtest1, bench_restored.sbtest1, bench.sbtest4, bench_restored.sbtest4" | awk '{print $2}' | paste -sd' ')
 "${SQL[@]}" -e "DROP DATABASE bench; DROP DATABASE bench_anchor; DROP DATABASE bench_restored;"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -65,6 +73,8 @@ printf '%-44s %9s %9s %7s %8s  %s\n' "measurement" "ours (s)" "anchor" "ratio" "
 r=$(ratio "$ours_s" "$dump_s"); printf '%-44s %9s %9s %7s %8s  %s\n' "logical backup vs mysqldump|zstd -3" "$ours_s" "$dump_s" "$r" "<= 1.0" "$(verdict "$r" 1.0)"
 r=$(ratio "$rest_s" "$load_s"); printf '%-44s %9s %9s %7s %8s  %s\n' "logical restore vs zstd -dc|mariadb" "$rest_s" "$load_s" "$r" "<= 0.7" "$(verdict "$r" 0.7)"
 r=$(ratio "$phys_s" "$mb_s"); printf '%-44s %9s %9s %7s %8s  %s\n' "physical backup vs mariabackup|zstd -3" "$phys_s" "$mb_s" "$r" "<= 1.2" "$(verdict "$r" 1.2)"
+r=$(ratio "$snap_s" "$mb_s"); printf '%-44s %9s %9s %7s %8s  %s\n' "snapshot backup vs mariabackup|zstd -3" "$snap_s" "$mb_s" "$r" "-" "commits blocked ${LOCK_MS} ms"
+printf '%-44s %9s %9s %7s %8s  %s\n' "incremental after 1% of rows changed" "$inc_s" "-" "-" "-" "stored ${inc_stored} (full: ${full_stored})"
 printf '%-44s %9s %9s %7s %8s  %s\n' "peak RSS, logical backup (MB)" "$ours_mb" "-" "-" "<= 300" "$( [ "$ours_mb" -le 300 ] && echo PASS || echo FAIL)"
 printf '%-44s %9s %9s %7s %8s  %s\n' "peak RSS, physical backup (MB)" "$phys_mb" "-" "-" "<= 300" "$( [ "$phys_mb" -le 300 ] && echo PASS || echo FAIL)"
 printf '%-44s %s\n' "CHECKSUM TABLE source/restored (t1, t4)" "$same"

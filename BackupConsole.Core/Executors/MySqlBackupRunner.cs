@@ -1,6 +1,5 @@
 using BackupConsole.Core.Executors.MySql;
 using BackupConsole.Core.StoragePools.Repository;
-using BackupConsole.Core.Tenancy;
 
 namespace BackupConsole.Core.Executors;
 
@@ -10,12 +9,17 @@ public sealed class MySqlBackupRunner(
 {
     public static readonly IReadOnlyList<string> SupportedTypes = ["logical", "physical", "snapshot", "incremental"];
 
+    public const int MaxParallel = 32;
+
     /// <param name="baseBackupId">Incrementals: the set to build on; null takes the newest physical or incremental
     /// backup of the same server and selection in the pool.</param>
+    /// <param name="parallel">Logical: connections reading tables at once, all in one snapshot.</param>
     public async Task<BackupManifest> RunAsync(
         BackupRepository repository, MySqlEndpoint source, string type, TableSelection selection, string? planId,
-        IProgress<string>? progress, CancellationToken ct, string? baseBackupId = null)
+        IProgress<string>? progress, CancellationToken ct, string? baseBackupId = null, int parallel = 1)
     {
+        if (parallel is < 1 or > MaxParallel)
+            throw new MySqlBackupException($"Parallel reads must be between 1 and {MaxParallel}, not {parallel}.");
         if (!SupportedTypes.Contains(type))
             throw new MySqlBackupException($"MySQL backup type '{type}' is not available; use {string.Join(", ", SupportedTypes)}.");
         if (baseBackupId is not null && type != "incremental")
@@ -25,17 +29,13 @@ public sealed class MySqlBackupRunner(
             progress?.Report($"incremental on {parent.BackupId} ({parent.BackupType}, {parent.FinishedAt:u})");
 
         var description = source.Description + (selection.IsEverything ? "" : " (" + string.Join(", ", selection.Databases) + ")");
-        var header = new BackupSetHeader(ResourceIds.New(ResourceIds.BackupSet), new ManifestSource("mysql", description), type,
-            clock.GetUtcNow(), planId, parent?.BackupId);
-        // Disposing without a commit removes every object written: a failed backup leaves nothing behind.
-        await using var set = repository.CreateSet(header);
-        var properties = type switch
-        {
-            "logical" => await logical.RunAsync(source, selection, set, progress, ct),
-            "snapshot" => await snapshot.BackupAsync(source, selection, set, progress, ct),
-            _ => await physical.BackupAsync(source, selection, parent, set, progress, ct),
-        };
-        return await set.CommitAsync(properties, ct);
+        return await BackupSetRun.RunAsync(repository, clock, new ManifestSource("mysql", description), type, planId, parent?.BackupId,
+            async set => type switch
+            {
+                "logical" => await logical.RunAsync(source, selection, set, progress, ct, parallel),
+                "snapshot" => await snapshot.BackupAsync(source, selection, set, progress, ct),
+                _ => await physical.BackupAsync(source, selection, parent, set, progress, ct),
+            }, ct);
     }
 
     private static async Task<BackupManifest> ParentAsync(

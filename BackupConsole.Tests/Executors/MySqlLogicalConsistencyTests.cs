@@ -1,6 +1,7 @@
 using BackupConsole.Core.Executors.MySql;
 using BackupConsole.Core.StoragePools.ObjectStores;
 using BackupConsole.Core.StoragePools.Repository;
+using BackupConsole.Tests.Support;
 using BackupConsole.Tests.TestBed;
 using Microsoft.Extensions.Logging.Abstractions;
 using MySqlConnector;
@@ -60,21 +61,25 @@ public sealed class MySqlLogicalConsistencyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_backup_is_one_snapshot_while_transfers_keep_committing()
+    public async Task The_backup_is_one_snapshot_across_parallel_connections_while_transfers_keep_committing()
     {
         BackupManifest manifest;
         int during;
+        var progress = new CollectingProgress();
         await using (var transfers = new TransferWorkload(_db.ConnectionString(_source).ConnectionString, Accounts))
         {
             await transfers.WaitForAsync(50, Ct);
-            manifest = await MySqlLogicalRoundTripTests.Runner().RunAsync(_repository, Endpoint, "logical", TableSelection.Parse(_source), null, null, Ct);
+            // Four connections read the three tables: they must still read one instant.
+            manifest = await MySqlLogicalRoundTripTests.Runner().RunAsync(
+                _repository, Endpoint, "logical", TableSelection.Parse(_source), null, progress, Ct, parallel: 4);
             during = transfers.Transfers;
         }
 
         await new MySqlLogicalRestore(NullLogger<MySqlLogicalRestore>.Instance)
             .RunAsync(_repository, manifest, null, Endpoint, new Dictionary<string, string> { [_source] = _restored }, null, Ct);
 
-        Assert.Equal(Total.ToString(), await ScalarAsync($"SELECT SUM(balance) FROM `{_restored}`.accounts"));
+        Assert.Contains("reading tables through 4 connections in one snapshot", progress.Lines);
+        Assert.Equal(Total.ToString(), await ScalarAsync(TransferWorkload.TotalSql(_restored)));
         var ledgerRows = long.Parse(await ScalarAsync($"SELECT COUNT(*) FROM `{_restored}`.ledger"));
         Assert.InRange(ledgerRows, 50, during + 1);
         Assert.Equal("1000000", await ScalarAsync($"SELECT COUNT(*) FROM `{_restored}`.big"));

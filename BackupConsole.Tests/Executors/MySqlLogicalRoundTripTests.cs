@@ -197,4 +197,29 @@ public sealed class MySqlLogicalRoundTripTests : IAsyncLifetime
         Assert.Contains("Access denied", error.Message);
         Assert.DoesNotContain("not-the-password", error.Message);
     }
+
+    [Fact]
+    public async Task A_user_without_reload_gets_every_row_through_one_connection_when_asking_for_parallel_reads()
+    {
+        var user = "ro" + Guid.NewGuid().ToString("N")[..8];
+        await ExecuteAsync(null, $"CREATE USER '{user}'@'localhost' IDENTIFIED BY 'Reader-{user}'; " +
+                                 $"GRANT SELECT, SHOW VIEW, TRIGGER, EVENT, EXECUTE ON `{_source}`.* TO '{user}'@'localhost'; " +
+                                 $"GRANT SELECT ON mysql.proc TO '{user}'@'localhost'");
+        try
+        {
+            var progress = new BackupConsole.Tests.Support.CollectingProgress();
+            var reader = Endpoint with { User = user, Password = $"Reader-{user}" };
+            var manifest = await Runner().RunAsync(_repository, reader, "logical", TableSelection.Parse(_source), null, progress, Ct, parallel: 4);
+            await RestoreAsync(manifest);
+
+            Assert.Contains(progress.Lines, l => l.StartsWith("reading tables one at a time: parallel reads of one snapshot need the RELOAD privilege"));
+            Assert.Equal(
+                await QueryAsync($"SELECT * FROM `{_source}`.every_type ORDER BY 1"),
+                await QueryAsync($"SELECT * FROM `{_restored}`.every_type ORDER BY 1"));
+        }
+        finally
+        {
+            await ExecuteAsync(null, $"DROP USER IF EXISTS '{user}'@'localhost'");
+        }
+    }
 }

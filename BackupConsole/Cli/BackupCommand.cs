@@ -1,13 +1,14 @@
 using System.CommandLine;
 using BackupConsole.Core.Executors;
 using BackupConsole.Core.Executors.MySql;
+using BackupConsole.Core.Executors.Redis;
 using BackupConsole.Core.StoragePools;
 using BackupConsole.Core.StoragePools.Repository;
 
 namespace BackupConsole.Cli;
 
 /// <summary>
-/// <c>backup --source URI --type logical|physical|snapshot|incremental --pool URI [--include db1,db2.table1] [--base ID]</c>: progress on stderr, the new backup's
+/// <c>backup --source URI --type logical|physical|snapshot|incremental --pool URI [--include db1,db2.table1] [--base ID] [--parallel N]</c>: progress on stderr, the new backup's
 /// ID as the last line of stdout. Sets are encrypted when <c>BACKUPCONSOLE_ENCRYPTION_KEY</c> is set.
 /// </summary>
 internal static class BackupCommand
@@ -16,7 +17,8 @@ internal static class BackupCommand
     {
         var source = new Option<string>("--source")
         {
-            Description = $"What to back up: mysql://USER:PASSWORD@HOST:PORT[?datadir=/path] (password also from {MySqlEndpoint.PasswordVariable}; physical, snapshot and incremental need datadir).",
+            Description = $"What to back up: mysql://USER:PASSWORD@HOST:PORT[?datadir=/path] (password also from {MySqlEndpoint.PasswordVariable}; " +
+                          $"physical, snapshot and incremental need datadir), redis://[USER:]PASSWORD@HOST:PORT[/DB] (password also from {RedisEndpoint.PasswordVariable}).",
             Required = true,
         };
         var type = new Option<string>("--type") { Description = "The backup type.", Required = true };
@@ -27,17 +29,30 @@ internal static class BackupCommand
         {
             Description = "Incremental: the backup to build on (dbsbak-…); default: the newest physical or incremental backup of the same server and selection in the pool.",
         };
-        var command = new Command("backup", "Back up a source into a pool.") { source, type, pool, include, baseId };
+        var parallel = new Option<int>("--parallel")
+        {
+            Description = $"Logical: tables read at once, through that many connections sharing one snapshot (1–{MySqlBackupRunner.MaxParallel}; default: cores, at most 4).",
+            DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 1, 4),
+        };
+        var command = new Command("backup", "Back up a source into a pool.") { source, type, pool, include, baseId, parallel };
         command.SetAction((result, ct) => CommonOptions.GuardAsync(error, async () =>
         {
-            var endpoint = MySqlEndpoint.Parse(result.GetValue(source)!);
-            var selection = TableSelection.Parse(result.GetValue(include));
+            var uri = result.GetValue(source)!;
+            var scheme = Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.Scheme : "";
+            if (scheme != "mysql" && (result.GetValue(include) is not null || result.GetValue(baseId) is not null))
+                throw new FormatException("--include and --base apply to MySQL sources.");
             var key = CommonOptions.KeyFromEnvironment();
             await using var store = PoolUri.Open(result.GetValue(pool)!);
             await store.EnsureBucketAsync(ct);
             var repository = new BackupRepository(store, new RepositoryOptions { Encryption = key }, TimeProvider.System);
-            var manifest = await Engines.MySqlRunner().RunAsync(
-                repository, endpoint, result.GetValue(type)!, selection, planId: null, new StderrProgress(error), ct, result.GetValue(baseId));
+            var progress = new StderrProgress(error);
+            var manifest = scheme switch
+            {
+                "mysql" => await Engines.MySqlRunner().RunAsync(repository, MySqlEndpoint.Parse(uri), result.GetValue(type)!,
+                    TableSelection.Parse(result.GetValue(include)), planId: null, progress, ct, result.GetValue(baseId), result.GetValue(parallel)),
+                "redis" => await Engines.RedisRunner().RunAsync(repository, RedisEndpoint.Parse(uri), result.GetValue(type)!, planId: null, progress, ct),
+                _ => throw new FormatException("A source is mysql://…, redis://…, s3://… (a bucket) or file:///… (a directory)."),
+            };
             await error.WriteLineAsync($"done: {manifest.Objects.Count} objects, {manifest.RawBytes} bytes ({manifest.StoredBytes} stored)");
             await output.WriteLineAsync(manifest.BackupId);
             return ExitCodes.Ok;

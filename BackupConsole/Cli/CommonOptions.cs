@@ -58,7 +58,7 @@ internal static class CommonOptions
         {
             return Fail(error, ExitCodes.Corrupt, ex.Message);
         }
-        catch (Exception ex) when (ex is BackupConsole.Core.Executors.MySql.MySqlBackupException or ObjectStoreException or HttpRequestException or IOException or CryptographicException
+        catch (Exception ex) when (ex is BackupConsole.Core.Executors.BackupException or ObjectStoreException or HttpRequestException or IOException or CryptographicException
                                        or InvalidOperationException or NotSupportedException or Amazon.Runtime.AmazonClientException)
         {
             return Fail(error, ExitCodes.Failed, ex.Message);

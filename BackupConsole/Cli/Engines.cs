@@ -1,5 +1,6 @@
 using BackupConsole.Core.Executors;
 using BackupConsole.Core.Executors.MySql;
+using BackupConsole.Core.Executors.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,8 @@ internal static class Engines
         new MariaBackupPhysical(NullLogger<MariaBackupPhysical>.Instance),
         new MySqlSnapshotBackup(Options.Create(new MySqlSnapshotOptions()), NullLogger<MySqlSnapshotBackup>.Instance),
         TimeProvider.System);
+
+    public static RedisBackupRunner RedisRunner() => new(new RedisLogicalBackup(NullLogger<RedisLogicalBackup>.Instance), TimeProvider.System);
 
     public static MySqlDataDirectoryRestore DataDirectoryRestore() => new(NullLogger<MySqlDataDirectoryRestore>.Instance);
 }

@@ -23,33 +23,51 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
         "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon", "geometrycollection",
     };
 
+    /// <param name="parallel">Connections reading tables at once, all in one snapshot (1: a single connection).</param>
     /// <returns>The manifest properties: binlog file/position and GTID set of the snapshot.</returns>
     public async Task<IReadOnlyDictionary<string, string>> RunAsync(
-        MySqlEndpoint source, TableSelection selection, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
+        MySqlEndpoint source, TableSelection selection, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct, int parallel = 1)
     {
-        await using var connection = await OpenAsync(source, ct);
-        await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION sql_mode = ''; SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ", ct);
-        // Every SELECT below reads this one snapshot; InnoDB needs no table lock for it.
-        await ExecuteAsync(connection, "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", ct);
-        var properties = await SnapshotPositionAsync(connection, ct);
+        await using var snapshot = await SnapshotConnections.OpenAsync(source, parallel, progress, ct);
+        var properties = snapshot.Position;
+        if (snapshot.All.Count > 1)
+            progress?.Report($"reading tables through {snapshot.All.Count} connections in one snapshot");
 
-        var databases = new List<DatabaseEntry>();
-        foreach (var (name, charset, collation) in await DatabasesAsync(connection, selection, ct))
+        var databases = new List<(DatabaseEntry Entry, List<TableJob> Jobs)>();
+        foreach (var (name, charset, collation) in await DatabasesAsync(snapshot.Main, selection, ct))
         {
             progress?.Report($"database {name}");
-            databases.Add(await DumpDatabaseAsync(connection, set, databases.Count, name, charset, collation, selection, progress, ct));
+            databases.Add(await DescribeDatabaseAsync(snapshot.Main, databases.Count, name, charset, collation, selection, ct));
         }
-        await ExecuteAsync(connection, "COMMIT", ct);
+        var tables = await DumpTablesAsync(snapshot, set, databases.SelectMany(d => d.Jobs).ToList(), progress, ct);
+        await snapshot.CommitAsync(ct);
 
+        var entries = databases.Select(d => d.Entry with { Tables = d.Jobs.Select(j => tables[j]).ToList() }).ToList();
         await using (var catalog = await set.OpenObjectAsync(CatalogObject, ct))
         {
-            await JsonSerializer.SerializeAsync(catalog, new LogicalCatalog(databases), BackupManifest.Json, ct);
+            await JsonSerializer.SerializeAsync(catalog, new LogicalCatalog(entries), BackupManifest.Json, ct);
             await catalog.CompleteAsync(ct);
         }
-        properties["databases"] = string.Join(",", databases.Select(d => d.Name));
-        logger.LogInformation("Logical backup of {Source}: {Databases} databases, {Tables} tables",
-            source.Description, databases.Count, databases.Sum(d => d.Tables.Count));
+        properties["databases"] = string.Join(",", entries.Select(d => d.Name));
+        logger.LogInformation("Logical backup of {Source}: {Databases} databases, {Tables} tables through {Connections} connection(s)",
+            source.Description, entries.Count, tables.Count, snapshot.All.Count);
         return properties;
+    }
+
+    /// <summary>One table to dump: where its chunks go and, for scheduling, how large the server thinks it is.</summary>
+    private sealed record TableJob(string ObjectPrefix, string Database, string Table, long EstimatedBytes);
+
+    /// <summary>Largest tables first, each on whichever connection is free, so the longest table starts at once.</summary>
+    private static async Task<Dictionary<TableJob, TableEntry>> DumpTablesAsync(
+        SnapshotConnections snapshot, BackupSetWriter set, List<TableJob> jobs, IProgress<string>? progress, CancellationToken ct)
+    {
+        var done = new System.Collections.Concurrent.ConcurrentDictionary<TableJob, TableEntry>();
+        await ConnectionWork.ForEachAsync(snapshot.All, jobs.OrderByDescending(j => j.EstimatedBytes), async (connection, job, token) =>
+        {
+            progress?.Report($"table {job.Database}.{job.Table}");
+            done[job] = await DumpTableAsync(connection, set, job.ObjectPrefix, job.Database, job.Table, token);
+        }, ct);
+        return new Dictionary<TableJob, TableEntry>(done);
     }
 
     internal static async Task<MySqlConnection> OpenAsync(MySqlEndpoint endpoint, CancellationToken ct)
@@ -65,30 +83,6 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
             await connection.DisposeAsync();
             throw new MySqlBackupException($"Cannot connect to {endpoint.Description} as {endpoint.User}: {ex.Message}", ex);
         }
-    }
-
-    private static async Task<Dictionary<string, string>> SnapshotPositionAsync(MySqlConnection connection, CancellationToken ct)
-    {
-        var properties = new Dictionary<string, string>();
-        // MariaDB reports the binlog position that matches the consistent snapshot without any global lock.
-        await using (var command = new MySqlCommand("SHOW STATUS LIKE 'binlog_snapshot_%'", connection))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-                properties[reader.GetString(0) == "Binlog_snapshot_file" ? "binlogFile" : "binlogPosition"] = reader.GetString(1);
-        }
-        await using (var gtid = new MySqlCommand("SELECT @@GLOBAL.gtid_binlog_pos", connection))
-        {
-            try
-            {
-                properties["gtid"] = (await gtid.ExecuteScalarAsync(ct))?.ToString() ?? "";
-            }
-            catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.UnknownSystemVariable)
-            {
-                // MySQL has no gtid_binlog_pos; its GTID set is gtid_executed, not tied to this snapshot.
-            }
-        }
-        return properties;
     }
 
     private static async Task<List<(string Name, string Charset, string Collation)>> DatabasesAsync(
@@ -108,31 +102,34 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
         return all.Where(a => selection.IncludesDatabase(a.Item1)).ToList();
     }
 
-    private async Task<DatabaseEntry> DumpDatabaseAsync(
-        MySqlConnection connection, BackupSetWriter set, int databaseIndex, string database, string charset, string collation,
-        TableSelection selection, IProgress<string>? progress, CancellationToken ct)
+    /// <summary>The database's schema objects, and its tables as jobs for <see cref="DumpTablesAsync"/>.</summary>
+    private static async Task<(DatabaseEntry, List<TableJob>)> DescribeDatabaseAsync(
+        MySqlConnection connection, int databaseIndex, string database, string charset, string collation,
+        TableSelection selection, CancellationToken ct)
     {
         var baseTables = new List<string>();
-        var views = new List<string>();
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var command = new MySqlCommand(
-            "SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME", connection))
+            "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(DATA_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME", connection))
         {
             command.Parameters.AddWithValue("@db", database);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                (reader.GetString(1) == "VIEW" ? views : baseTables).Add(reader.GetString(0));
+            {
+                if (reader.GetString(1) == "VIEW")
+                    continue;
+                baseTables.Add(reader.GetString(0));
+                sizes[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(2));
+            }
         }
         var unknown = selection.NamedTables.Where(t => t.Database == database && !baseTables.Contains(t.Table)).Select(t => $"{t.Database}.{t.Table}").ToList();
         if (unknown.Count > 0)
             throw new MySqlBackupException($"Unknown table(s) in the selection: {string.Join(", ", unknown)}.");
 
         var whole = baseTables.All(t => selection.IncludesTable(database, t));
-        var tables = new List<TableEntry>();
-        foreach (var table in baseTables.Where(t => selection.IncludesTable(database, t)))
-        {
-            progress?.Report($"table {database}.{table}");
-            tables.Add(await DumpTableAsync(connection, set, $"data/{databaseIndex}/{tables.Count}", database, table, ct));
-        }
+        var jobs = baseTables.Where(t => selection.IncludesTable(database, t))
+            .Select((table, index) => new TableJob($"data/{databaseIndex}/{index}", database, table, sizes[table]))
+            .ToList();
 
         // A partial selection keeps only the triggers of its tables: views, routines and events may need what was left out.
         var triggers = await ShowCreateAsync(connection, database,
@@ -154,7 +151,7 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
                 "SELECT EVENT_NAME, '' FROM information_schema.EVENTS WHERE EVENT_SCHEMA = @db ORDER BY EVENT_NAME",
                 (name, _) => $"SHOW CREATE EVENT {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 3, (_, _) => true, ct)
             : [];
-        return new DatabaseEntry(database, charset, collation, tables, viewObjects, triggers, routines, events);
+        return (new DatabaseEntry(database, charset, collation, [], viewObjects, triggers, routines, events), jobs);
     }
 
     private static async Task<TableEntry> DumpTableAsync(
@@ -277,11 +274,5 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
             objects.Add(new SchemaObject(name, MySqlNames.WithoutDefiner(reader.GetString(createColumn))));
         }
         return objects;
-    }
-
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -6,16 +6,21 @@ using MySqlConnector;
 namespace BackupConsole.Core.Executors.MySql;
 
 /// <summary>
-/// Restores a logical MySQL backup into new databases (R-PLAN-5): tables first, data by bulk load, then triggers,
-/// views, routines and events. Refuses to write into an existing database that is not empty.
+/// Restores a logical MySQL backup into new databases (R-PLAN-5): tables first, data by bulk load (several tables at
+/// once, one connection each), then triggers, views, routines and events. Refuses to write into an existing database
+/// that is not empty.
 /// </summary>
 public sealed class MySqlLogicalRestore(ILogger<MySqlLogicalRestore> logger)
 {
+    /// <summary>Tables loaded at once by default: the server parses and indexes each load on its own core.</summary>
+    public static int DefaultParallel => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <param name="renames">Original database name → name to restore into; unnamed databases keep their name.</param>
     public async Task RunAsync(
         BackupRepository repository, BackupManifest manifest, EncryptionKey? key, MySqlEndpoint target,
-        IReadOnlyDictionary<string, string> renames, IProgress<string>? progress, CancellationToken ct)
+        IReadOnlyDictionary<string, string> renames, IProgress<string>? progress, CancellationToken ct, int parallel = 0)
     {
+        parallel = parallel > 0 ? parallel : DefaultParallel;
         if (manifest.Source.Kind != "mysql" || manifest.BackupType != "logical")
             throw new MySqlBackupException($"Backup {manifest.BackupId} is a {manifest.Source.Kind} {manifest.BackupType} backup, not a logical MySQL one.");
         LogicalCatalog catalog;
@@ -27,10 +32,8 @@ public sealed class MySqlLogicalRestore(ILogger<MySqlLogicalRestore> logger)
         if (unknown.Count > 0)
             throw new MySqlBackupException($"--rename names database(s) not in the backup: {string.Join(", ", unknown)}.");
 
-        await using var connection = await MySqlLogicalBackup.OpenAsync(target, ct);
-        // The same text the backup read: UTC timestamps, zero dates allowed, explicit zeros kept in AUTO_INCREMENT columns.
-        await ExecuteAsync(connection, "SET SESSION time_zone = '+00:00', SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO', " +
-                                       "SESSION foreign_key_checks = 0, SESSION unique_checks = 0", ct);
+        await using var connections = await LoadConnections.OpenAsync(target, parallel, ct);
+        var connection = connections.Main;
         foreach (var database in catalog.Databases)
             await RefuseNonEmptyAsync(connection, renames.GetValueOrDefault(database.Name, database.Name), ct);
 
@@ -38,27 +41,29 @@ public sealed class MySqlLogicalRestore(ILogger<MySqlLogicalRestore> logger)
         {
             var name = renames.GetValueOrDefault(database.Name, database.Name);
             progress?.Report($"database {database.Name} → {name}");
-            await ExecuteAsync(connection,
+            await connection.ExecuteAsync(
                 $"CREATE DATABASE IF NOT EXISTS {MySqlNames.Quote(name)} CHARACTER SET {database.CharacterSet} COLLATE {database.Collation}", ct);
             // USE, not ChangeDatabase: the connector may reset the session there, losing the SET above.
-            await ExecuteAsync(connection, "USE " + MySqlNames.Quote(name), ct);
+            await connection.ExecuteAsync("USE " + MySqlNames.Quote(name), ct);
             foreach (var table in database.Tables)
+                await connection.ExecuteAsync(table.CreateSql, ct);
+            // Largest first, so the longest load starts at once and the others fill the remaining connections.
+            await connections.ForEachAsync(database.Tables.OrderByDescending(t => t.Rows), async (loader, table, token) =>
             {
-                await ExecuteAsync(connection, table.CreateSql, ct);
                 long loaded = 0;
                 foreach (var chunk in table.Chunks)
                 {
                     progress?.Report($"table {name}.{table.Name} {chunk}");
-                    loaded += await LoadChunkAsync(connection, repository, manifest, key, table, chunk, ct);
+                    loaded += await LoadChunkAsync(loader, repository, manifest, key, name, table, chunk, token);
                 }
                 if (loaded != table.Rows)
                     throw new MySqlBackupException($"{name}.{table.Name}: {loaded} rows loaded, the backup holds {table.Rows}.");
-            }
+            }, ct);
             foreach (var trigger in database.Triggers)
-                await ExecuteAsync(connection, MySqlNames.Requalify(trigger.CreateSql, database.Name, name), ct);
+                await connection.ExecuteAsync(MySqlNames.Requalify(trigger.CreateSql, database.Name, name), ct);
             await CreateViewsAsync(connection, database, name, ct);
             foreach (var routine in database.Routines.Concat(database.Events))
-                await ExecuteAsync(connection, MySqlNames.Requalify(routine.CreateSql, database.Name, name), ct);
+                await connection.ExecuteAsync(MySqlNames.Requalify(routine.CreateSql, database.Name, name), ct);
         }
         logger.LogInformation("Restored {BackupId} into {Target}", manifest.BackupId, target.Description);
     }
@@ -75,12 +80,13 @@ public sealed class MySqlLogicalRestore(ILogger<MySqlLogicalRestore> logger)
 
     /// <returns>The rows loaded. LOAD DATA LOCAL turns bad values into warnings; any warning fails the restore.</returns>
     private static async Task<int> LoadChunkAsync(
-        MySqlConnection connection, BackupRepository repository, BackupManifest manifest, EncryptionKey? key, TableEntry table, string chunk, CancellationToken ct)
+        MySqlConnection connection, BackupRepository repository, BackupManifest manifest, EncryptionKey? key, string database, TableEntry table,
+        string chunk, CancellationToken ct)
     {
         await using var data = await repository.OpenObjectAsync(manifest, chunk, key, ct);
         var loader = new MySqlBulkLoader(connection)
         {
-            TableName = MySqlNames.Quote(table.Name),
+            TableName = MySqlNames.Quote(database) + "." + MySqlNames.Quote(table.Name),
             SourceStream = data,
             Local = true,
             CharacterSet = "utf8mb4",
@@ -127,7 +133,7 @@ public sealed class MySqlLogicalRestore(ILogger<MySqlLogicalRestore> logger)
             {
                 try
                 {
-                    await ExecuteAsync(connection, MySqlNames.Requalify(view.CreateSql, database.Name, name), ct);
+                    await connection.ExecuteAsync(MySqlNames.Requalify(view.CreateSql, database.Name, name), ct);
                 }
                 catch (MySqlException ex) when (ex.ErrorCode is MySqlErrorCode.NoSuchTable)
                 {
@@ -139,11 +145,5 @@ public sealed class MySqlLogicalRestore(ILogger<MySqlLogicalRestore> logger)
                 throw new MySqlBackupException($"Views of {name} could not be created: {last!.Message}", last);
             pending = failed;
         }
-    }
-
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -30,10 +30,10 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
             throw new MySqlBackupException("A snapshot copies whole databases; select databases only, or take a logical backup of single tables.");
 
         await using var connection = await MySqlLogicalBackup.OpenAsync(source, ct);
-        var version = await ScalarAsync(connection, "SELECT VERSION()", ct);
+        var version = await connection.ScalarAsync("SELECT VERSION()", ct);
         if (!version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase))
             throw new MySqlBackupException($"Snapshot backups need MariaDB (BACKUP STAGE); {source.Description} runs MySQL {version}: take a physical backup.");
-        var serverDirectory = Path.TrimEndingDirectorySeparator(await ScalarAsync(connection, "SELECT @@datadir", ct));
+        var serverDirectory = Path.TrimEndingDirectorySeparator(await connection.ScalarAsync("SELECT @@datadir", ct));
         if (Path.GetFullPath(serverDirectory) != Path.GetFullPath(source.DataDirectory))
             throw new MySqlBackupException($"{source.Description} keeps its data in {serverDirectory}, not in {source.DataDirectory}.");
         var databases = await DatabasesAsync(connection, selection, ct);
@@ -79,41 +79,76 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
         IProgress<string>? progress, CancellationToken ct)
     {
         var settings = options.Value;
-        var oldDirtyPct = await ScalarAsync(connection, "SELECT @@GLOBAL.innodb_max_dirty_pages_pct", ct);
-        var locked = Stopwatch.StartNew();
-        await ExecuteAsync(connection, "BACKUP STAGE START; BACKUP STAGE FLUSH; BACKUP STAGE BLOCK_DDL; BACKUP STAGE BLOCK_COMMIT", ct);
+        var oldDirtyPct = await connection.ScalarAsync("SELECT @@GLOBAL.innodb_max_dirty_pages_pct", ct);
+        // Flush InnoDB's dirty pages before commits are blocked, so under the lock only the last few are left to write.
+        await connection.ExecuteAsync("SET GLOBAL innodb_max_dirty_pages_pct = 0", ct);
         try
         {
-            var position = await PositionAsync(connection, ct);
-            // With commits blocked only background work and uncommitted transactions still write; flush it all out.
-            await ExecuteAsync(connection, "SET GLOBAL innodb_max_dirty_pages_pct = 0", ct);
-            for (var attempt = 1; attempt <= settings.CaptureAttempts; attempt++)
+            progress?.Report("flushing InnoDB before the lock");
+            await WaitForFlushAsync(connection, TimeSpan.FromSeconds(settings.FlushTimeoutSeconds), ct);
+            var locked = Stopwatch.StartNew();
+            await connection.ExecuteAsync("BACKUP STAGE START; BACKUP STAGE FLUSH; BACKUP STAGE BLOCK_DDL; BACKUP STAGE BLOCK_COMMIT", ct);
+            try
             {
-                var before = await WaitForCleanAsync(connection, TimeSpan.FromSeconds(settings.FlushTimeoutSeconds), ct);
-                var (files, bytes, reflinked) = CopyFiles(dataDirectory, databases, skip, staging, ct);
-                var after = await InnoDbStateAsync(connection, ct);
-                if (after == before)
-                    return new Capture(files, bytes, reflinked, before.Lsn, locked.Elapsed, position);
-                progress?.Report($"InnoDB wrote during capture {attempt} (LSN {before.Lsn} → {after.Lsn}); capturing again");
-                foreach (var entry in new DirectoryInfo(staging).EnumerateFileSystemInfos())
+                var position = await PositionAsync(connection, ct);
+                for (var attempt = 1; attempt <= settings.CaptureAttempts; attempt++)
                 {
-                    if (entry is DirectoryInfo directory)
-                        directory.Delete(recursive: true);
-                    else
-                        entry.Delete();
+                    // With commits blocked only background work and uncommitted transactions still write.
+                    var before = await WaitForCleanAsync(connection, TimeSpan.FromSeconds(settings.FlushTimeoutSeconds), ct);
+                    var (files, bytes, reflinked) = CopyFiles(dataDirectory, databases, skip, staging, ct);
+                    var after = await InnoDbStateAsync(connection, ct);
+                    if (after == before)
+                        return new Capture(files, bytes, reflinked, before.Lsn, locked.Elapsed, position);
+                    progress?.Report($"InnoDB wrote during capture {attempt} (LSN {before.Lsn} → {after.Lsn}); capturing again");
+                    EmptyDirectory(staging);
                 }
+                throw new MySqlBackupException(
+                    $"InnoDB kept writing during {settings.CaptureAttempts} captures (an uncommitted transaction still changing rows?); " +
+                    "the snapshot was abandoned. Try again when it has ended, or take a physical backup.");
             }
-            throw new MySqlBackupException(
-                $"InnoDB kept writing during {settings.CaptureAttempts} captures (an uncommitted transaction still changing rows?); " +
-                "the snapshot was abandoned. Try again when it has ended, or take a physical backup.");
+            finally
+            {
+                // Whatever failed above, commits must flow again.
+                await using var end = new MySqlCommand("BACKUP STAGE END", connection);
+                await end.ExecuteNonQueryAsync(CancellationToken.None);
+            }
         }
         finally
         {
-            // Both must happen whatever failed above, or the source keeps flushing eagerly and blocking commits.
-            await using (var restore = new MySqlCommand($"SET GLOBAL innodb_max_dirty_pages_pct = {decimal.Parse(oldDirtyPct, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture)}", connection))
-                await restore.ExecuteNonQueryAsync(CancellationToken.None);
-            await using (var end = new MySqlCommand("BACKUP STAGE END", connection))
-                await end.ExecuteNonQueryAsync(CancellationToken.None);
+            var restore = decimal.Parse(oldDirtyPct, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+            await using var reset = new MySqlCommand($"SET GLOBAL innodb_max_dirty_pages_pct = {restore}", connection);
+            await reset.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    private static void EmptyDirectory(string directory)
+    {
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo child)
+                child.Delete(recursive: true);
+            else
+                entry.Delete();
+        }
+    }
+
+    /// <summary>Waits until InnoDB has written out nearly every dirty page (or stops making progress for a while).</summary>
+    private static async Task WaitForFlushAsync(MySqlConnection connection, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = Stopwatch.StartNew();
+        var stalled = Stopwatch.StartNew();
+        var least = long.MaxValue;
+        while (deadline.Elapsed < timeout && stalled.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            var dirty = (await InnoDbStateAsync(connection, ct)).DirtyPages;
+            if (dirty <= 64)
+                return;
+            if (dirty < least)
+            {
+                least = dirty;
+                stalled.Restart();
+            }
+            await Task.Delay(100, ct);
         }
     }
 
@@ -194,7 +229,7 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
         var prefixes = new List<string>();
         foreach (var variable in new[] { "log_bin_basename", "relay_log_basename" })
         {
-            var value = await ScalarAsync(connection, $"SELECT IFNULL(@@GLOBAL.{variable}, '')", ct);
+            var value = await connection.ScalarAsync($"SELECT IFNULL(@@GLOBAL.{variable}, '')", ct);
             if (value.Length > 0)
                 prefixes.Add(value);
         }
@@ -242,7 +277,7 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
                 position["binlogPosition"] = reader.GetValue(1).ToString()!;
             }
         }
-        position["gtid"] = await ScalarAsync(connection, "SELECT @@GLOBAL.gtid_binlog_pos", ct);
+        position["gtid"] = await connection.ScalarAsync("SELECT @@GLOBAL.gtid_binlog_pos", ct);
         return position;
     }
 
@@ -260,17 +295,5 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
         else
             Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
-    }
-
-    private static async Task<string> ScalarAsync(MySqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        return (await command.ExecuteScalarAsync(ct))?.ToString() ?? "";
-    }
-
-    private static async Task ExecuteAsync(MySqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new MySqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -1,5 +1,4 @@
 using BackupConsole.Core.StoragePools.ObjectStores;
-using ZstdSharp;
 
 namespace BackupConsole.Core.StoragePools.Repository;
 
@@ -7,14 +6,14 @@ namespace BackupConsole.Core.StoragePools.Repository;
 /// Writes one data object of a backup set: raw bytes → SHA-256 → zstd → AES-GCM → SHA-256 → multipart upload.
 /// Memory stays bounded (one upload part plus codec buffers) however much is written.
 /// </summary>
-public sealed class BackupObjectWriter : Stream
+public sealed class BackupObjectWriter : WriteOnlyStream
 {
     private readonly string _name;
     private readonly string _key;
     private readonly ObjectUpload _upload;
     private readonly HashingStream _stored;
     private readonly Stream? _encrypt;
-    private readonly CompressionStream? _compress;
+    private readonly Stream? _compress;
     private readonly HashingStream _raw;
     private readonly Action<ManifestObject> _record;
     private bool _completed;
@@ -31,16 +30,13 @@ public sealed class BackupObjectWriter : Stream
         if (options.Encryption is { } encryption)
             next = _encrypt = ChunkedAesGcm.Encrypt(_stored, encryption.Key);
         if (options.Compress)
-            next = _compress = new CompressionStream(next, options.CompressionLevel, leaveOpen: true);
+            next = _compress = ZstdCodec.Compress(next, options.CompressionLevel, leaveOpen: true);
         _raw = new HashingStream(next, forWriting: true, leaveOpen: true);
     }
 
     /// <summary>Raw bytes written so far: the progress a caller reports.</summary>
     public long RawBytes => _raw.BytesSeen;
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => _raw.BytesSeen;
 
     public override long Position
@@ -69,18 +65,6 @@ public sealed class BackupObjectWriter : Stream
         _completed = true;
         _record(new ManifestObject(_name, _key, _stored.BytesSeen, _stored.Sha256Hex, _raw.BytesSeen, _raw.Sha256Hex));
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Without <see cref="CompleteAsync"/> the upload is aborted: a half-written object never appears.</summary>
     public override async ValueTask DisposeAsync()

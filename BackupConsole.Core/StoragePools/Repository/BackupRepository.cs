@@ -17,6 +17,9 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
 
     public IObjectStore Store => store;
 
+    /// <summary>How this repository writes new sets (codecs, key).</summary>
+    public RepositoryOptions Options => options;
+
     public static string PrefixOf(string backupId) => $"{SetsPrefix}{ObjectKeys.Require(backupId)}/";
 
     public static string ManifestKey(string backupId) => PrefixOf(backupId) + "manifest.json";

@@ -40,7 +40,7 @@ public static class ChunkedAesGcm
         return aad;
     }
 
-    private sealed class EncryptingStream : Stream
+    private sealed class EncryptingStream : WriteOnlyStream
     {
         private readonly Stream _sink;
         private readonly AesGcm _aes;
@@ -63,17 +63,6 @@ public static class ChunkedAesGcm
             BinaryPrimitives.WriteInt32LittleEndian(_header.AsSpan(4), chunkSize);
             RandomNumberGenerator.Fill(_header.AsSpan(8, 8));
             _header.CopyTo(_frame, 0);
-        }
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
         }
 
         public override void Write(byte[] buffer, int offset, int count)
@@ -123,12 +112,6 @@ public static class ChunkedAesGcm
         }
 
         public override void Flush() => _sink.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
 
         public override async ValueTask DisposeAsync()
         {
