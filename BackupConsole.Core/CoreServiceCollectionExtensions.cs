@@ -1,7 +1,9 @@
 using BackupConsole.Core.Data;
 using BackupConsole.Core.Events;
 using BackupConsole.Core.Executors;
+using BackupConsole.Core.Executors.Files;
 using BackupConsole.Core.Executors.MySql;
+using BackupConsole.Core.Executors.Redis;
 using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
 using BackupConsole.Core.Security;
@@ -102,6 +104,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MySqlSnapshotBackup>();
         services.AddSingleton<MySqlDataDirectoryRestore>();
         services.AddSingleton<MySqlBackupRunner>();
+        services.AddSingleton<RedisLogicalBackup>();
+        services.AddSingleton<RedisLogicalRestore>();
+        services.AddSingleton<RedisBackupRunner>();
+        services.AddSingleton<FileSnapshotBackup>();
+        services.AddSingleton<FileSnapshotRestore>();
+        services.AddSingleton<FileSnapshotRunner>();
         return services;
     }
 }

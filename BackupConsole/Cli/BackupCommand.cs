@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BackupConsole.Core.Executors;
+using BackupConsole.Core.Executors.Files;
 using BackupConsole.Core.Executors.MySql;
 using BackupConsole.Core.Executors.Redis;
 using BackupConsole.Core.StoragePools;
@@ -18,7 +19,7 @@ internal static class BackupCommand
         var source = new Option<string>("--source")
         {
             Description = $"What to back up: mysql://USER:PASSWORD@HOST:PORT[?datadir=/path] (password also from {MySqlEndpoint.PasswordVariable}; " +
-                          $"physical, snapshot and incremental need datadir), redis://[USER:]PASSWORD@HOST:PORT[/DB] (password also from {RedisEndpoint.PasswordVariable}).",
+                          $"physical, snapshot and incremental need datadir), redis://[USER:]PASSWORD@HOST:PORT[/DB] (password also from {RedisEndpoint.PasswordVariable}), file:///ABS/DIR (file storage: --type snapshot).",
             Required = true,
         };
         var type = new Option<string>("--type") { Description = "The backup type.", Required = true };
@@ -27,7 +28,8 @@ internal static class BackupCommand
         var include = new Option<string?>("--include") { Description = "Databases and tables to take, e.g. db1,db2.table1 (default: every user database)." };
         var baseId = new Option<string?>("--base")
         {
-            Description = "Incremental: the backup to build on (dbsbak-…); default: the newest physical or incremental backup of the same server and selection in the pool.",
+            Description = "MySQL incremental: the backup to build on (dbsbak-…); default: the newest physical or incremental backup of the same server and selection in the pool. " +
+                          "File snapshot: the snapshot whose unchanged files are not read again; default: the newest of the same directory.",
         };
         var parallel = new Option<int>("--parallel")
         {
@@ -39,8 +41,10 @@ internal static class BackupCommand
         {
             var uri = result.GetValue(source)!;
             var scheme = Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.Scheme : "";
-            if (scheme != "mysql" && (result.GetValue(include) is not null || result.GetValue(baseId) is not null))
-                throw new FormatException("--include and --base apply to MySQL sources.");
+            if (scheme != "mysql" && result.GetValue(include) is not null)
+                throw new FormatException("--include applies to MySQL sources.");
+            if (scheme is not ("mysql" or "file") && result.GetValue(baseId) is not null)
+                throw new FormatException("--base applies to MySQL incrementals and file snapshots.");
             var key = CommonOptions.KeyFromEnvironment();
             await using var store = PoolUri.Open(result.GetValue(pool)!);
             await store.EnsureBucketAsync(ct);
@@ -51,6 +55,7 @@ internal static class BackupCommand
                 "mysql" => await Engines.MySqlRunner().RunAsync(repository, MySqlEndpoint.Parse(uri), result.GetValue(type)!,
                     TableSelection.Parse(result.GetValue(include)), planId: null, progress, ct, result.GetValue(baseId), result.GetValue(parallel)),
                 "redis" => await Engines.RedisRunner().RunAsync(repository, RedisEndpoint.Parse(uri), result.GetValue(type)!, planId: null, progress, ct),
+                "file" => await Engines.FileRunner().RunAsync(repository, LocalPath(parsed!), result.GetValue(type)!, planId: null, result.GetValue(baseId), progress, ct),
                 _ => throw new FormatException("A source is mysql://…, redis://…, s3://… (a bucket) or file:///… (a directory)."),
             };
             await error.WriteLineAsync($"done: {manifest.Objects.Count} objects, {manifest.RawBytes} bytes ({manifest.StoredBytes} stored)");
@@ -59,4 +64,7 @@ internal static class BackupCommand
         }));
         return command;
     }
+
+    private static string LocalPath(Uri uri) =>
+        uri.Host.Length == 0 ? Uri.UnescapeDataString(uri.AbsolutePath) : throw new FormatException("A file URI has no host: file:///absolute/path.");
 }

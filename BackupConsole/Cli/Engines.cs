@@ -1,4 +1,5 @@
 using BackupConsole.Core.Executors;
+using BackupConsole.Core.Executors.Files;
 using BackupConsole.Core.Executors.MySql;
 using BackupConsole.Core.Executors.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,6 +17,8 @@ internal static class Engines
         TimeProvider.System);
 
     public static RedisBackupRunner RedisRunner() => new(new RedisLogicalBackup(NullLogger<RedisLogicalBackup>.Instance), TimeProvider.System);
+
+    public static FileSnapshotRunner FileRunner() => new(new FileSnapshotBackup(NullLogger<FileSnapshotBackup>.Instance), TimeProvider.System);
 
     public static MySqlDataDirectoryRestore DataDirectoryRestore() => new(NullLogger<MySqlDataDirectoryRestore>.Instance);
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BackupConsole.Core.Executors;
+using BackupConsole.Core.Executors.Files;
 using BackupConsole.Core.Executors.MySql;
 using BackupConsole.Core.Executors.Redis;
 using BackupConsole.Core.StoragePools.ObjectStores;
@@ -18,7 +19,7 @@ internal static class RestoreCommand
         var target = new Option<string>("--target")
         {
             Description = $"Where to restore: mysql://USER:PASSWORD@HOST:PORT for logical MySQL backups (password also from {MySqlEndpoint.PasswordVariable}); " +
-                          "file:///NEW/DIR for physical, incremental and snapshot ones (a data directory ready to start; an incremental's whole chain is applied); " +
+                          "file:///NEW/DIR for physical, incremental and snapshot ones (a data directory ready to start; an incremental's whole chain is applied) and for file-storage snapshots; " +
                           $"redis://[USER:]PASSWORD@HOST:PORT[/DB] for Redis ones (password also from {RedisEndpoint.PasswordVariable}).",
             Required = true,
         };
@@ -65,6 +66,11 @@ internal static class RestoreCommand
                         repository, manifest, key, redis, result.GetValue(overwrite), progress, ct);
                     await output.WriteLineAsync($"restored {id} into {redis.Description}: {restored.Restored} keys ({restored.Expired} had expired since the backup)");
                     break;
+                case FileSnapshotRunner.SourceKind:
+                    var into = LocalDirectory(to);
+                    var files = await new FileSnapshotRestore(NullLogger<FileSnapshotRestore>.Instance).RunAsync(repository, manifest, key, into, progress, ct);
+                    await output.WriteLineAsync($"restored {id} into {into}: {files.Entries} entries, {files.Bytes} bytes");
+                    break;
                 default:
                     throw new BackupException($"Backup {id} is of a {manifest.Source.Kind} source, which this version cannot restore.");
             }
@@ -89,5 +95,5 @@ internal static class RestoreCommand
     private static string LocalDirectory(string uri) =>
         Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Scheme == "file" && parsed.Host.Length == 0
             ? Uri.UnescapeDataString(parsed.AbsolutePath)
-            : throw new FormatException("A physical, incremental or snapshot backup restores into a new directory: --target file:///ABS/PATH.");
+            : throw new FormatException("This backup restores into a new directory: --target file:///ABS/PATH.");
 }

@@ -100,6 +100,16 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
             while ((read = await stream.ReadAsync(buffer, ct)) > 0)
                 bytes += read;
         }
+        // Snapshots built of shared blobs: every blob they reference must be there and match its id.
+        if (manifest.Objects.Any(o => o.Name == BlobStore.ReferencesObject))
+        {
+            var blobs = new BlobStore(this);
+            var suffix = manifest.Properties.GetValueOrDefault("blobSuffix", "");
+            await using var list = await OpenObjectAsync(manifest, BlobStore.ReferencesObject, key, ct);
+            using var reader = new StreamReader(list);
+            while (await reader.ReadLineAsync(ct) is { Length: > 0 } id)
+                bytes += (await blobs.ReadAsync(backupId, id, suffix, key, ct)).Length;
+        }
         return new VerifyResult(backupId, manifest.Objects.Count, bytes);
     }
 

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using BackupConsole.Core.StoragePools.ObjectStores;
+
+namespace BackupConsole.Core.StoragePools.Repository;
+
+/// <summary>
+/// Content-addressed blobs shared by every snapshot in a pool (<c>blobs/&lt;2 hex&gt;/&lt;id&gt;[.zst][.enc]</c>), each at
+/// most a few MiB: file chunks and object parts. A blob's id is the SHA-256 of its content, or for encrypted pools an
+/// HMAC-SHA-256 keyed from the pool key, so ids reveal nothing about content to whoever can list the pool. A blob
+/// already in the pool is never uploaded again, and reading one checks its content against its id.
+/// </summary>
+public sealed class BlobStore
+{
+    public const string Prefix = "blobs/";
+
+    /// <summary>The set object listing every blob a snapshot references, one id per line: what verify and pruning read.</summary>
+    public const string ReferencesObject = "blobs.txt";
+
+    private readonly IObjectStore _store;
+    private readonly RepositoryOptions _options;
+    private readonly byte[]? _idKey;
+    private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+
+    public BlobStore(BackupRepository repository)
+    {
+        _store = repository.Store;
+        var options = _options = repository.Options;
+        Suffix = SuffixOf(options);
+        _idKey = options.Encryption is { } key ? HMACSHA256.HashData(key.Key, "BackupConsole blob id"u8) : null;
+    }
+
+    /// <summary>The codecs of blobs written now; a snapshot records it to read its blobs back.</summary>
+    public string Suffix { get; }
+
+    public static string SuffixOf(RepositoryOptions options) => (options.Compress ? ".zst" : "") + (options.Encryption is null ? "" : ".enc");
+
+    public static string KeyOf(string id, string suffix) => $"{Prefix}{id[..2]}/{id}{suffix}";
+
+    private long _uploadedBlobs;
+    private long _uploadedBytes;
+
+    /// <summary>Blobs uploaded by this store so far (not those found already in the pool).</summary>
+    public long UploadedBlobs => Interlocked.Read(ref _uploadedBlobs);
+
+    /// <summary>Stored bytes of those uploads: what deduplication did not save.</summary>
+    public long UploadedBytes => Interlocked.Read(ref _uploadedBytes);
+
+    /// <summary>Lists the pool's blobs once, so deduplication needs no request per blob.</summary>
+    public async Task LoadIndexAsync(CancellationToken ct)
+    {
+        await foreach (var info in _store.ListAsync(Prefix, ct))
+        {
+            var name = info.Key[(info.Key.LastIndexOf('/') + 1)..];
+            if (name.EndsWith(Suffix, StringComparison.Ordinal) && (Suffix.Length > 0 || !name.Contains('.')))
+                _known[name[..^Suffix.Length]] = true;
+        }
+    }
+
+    public bool Contains(string id) => _known.ContainsKey(id);
+
+    public string IdOf(ReadOnlySpan<byte> content) =>
+        Convert.ToHexStringLower(_idKey is null ? SHA256.HashData(content) : HMACSHA256.HashData(_idKey, content));
+
+    /// <returns>The blob's id; uploads it unless the pool already holds it.</returns>
+    public async Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken ct)
+    {
+        var id = IdOf(content.Span);
+        if (_known.ContainsKey(id))
+            return id;
+        var encoded = Encode(content.Span);
+        await _store.PutAsync(KeyOf(id, Suffix), encoded, ct);
+        _known[id] = true;
+        Interlocked.Increment(ref _uploadedBlobs);
+        Interlocked.Add(ref _uploadedBytes, encoded.Length);
+        return id;
+    }
+
+    private byte[] Encode(ReadOnlySpan<byte> content)
+    {
+        var payload = _options.Compress ? NativeZstdCompressionStream.CompressBlock(content, _options.CompressionLevel) : content.ToArray();
+        if (_options.Encryption is not { } key)
+            return payload;
+        using var sealedBlob = new MemoryStream(payload.Length + 64);
+        using (var encrypt = ChunkedAesGcm.Encrypt(sealedBlob, key.Key))
+            encrypt.Write(payload);
+        return sealedBlob.ToArray();
+    }
+
+    /// <summary>Reads a blob written with <paramref name="suffix"/> and checks its content against its id.</summary>
+    public async Task<byte[]> ReadAsync(string backupId, string id, string suffix, EncryptionKey? key, CancellationToken ct)
+    {
+        byte[] stored;
+        await using (var stream = await _store.OpenReadAsync(KeyOf(id, suffix), ct))
+        using (var buffer = new MemoryStream())
+        {
+            await stream.CopyToAsync(buffer, ct);
+            stored = buffer.ToArray();
+        }
+        try
+        {
+            var payload = stored;
+            if (suffix.EndsWith(".enc", StringComparison.Ordinal))
+            {
+                if (key is null)
+                    throw new InvalidOperationException($"Backup {backupId} is encrypted; supply its key.");
+                using var decrypt = ChunkedAesGcm.Decrypt(new MemoryStream(stored), key.Key);
+                using var plain = new MemoryStream();
+                await decrypt.CopyToAsync(plain, ct);
+                payload = plain.ToArray();
+            }
+            var content = suffix.StartsWith(".zst", StringComparison.Ordinal) ? new ZstdSharp.Decompressor().Unwrap(payload).ToArray() : payload;
+            if (IdOf(content) != id)
+                throw new ChecksumMismatchException(backupId, KeyOf(id, suffix), "content does not match its id");
+            return content;
+        }
+        catch (Exception ex) when (ex is CryptographicException or ZstdSharp.ZstdException or InvalidDataException)
+        {
+            throw new ChecksumMismatchException(backupId, KeyOf(id, suffix), ex.Message);
+        }
+    }
+}
