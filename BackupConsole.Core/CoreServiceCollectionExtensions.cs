@@ -3,6 +3,7 @@ using BackupConsole.Core.Events;
 using BackupConsole.Core.Executors;
 using BackupConsole.Core.Executors.Files;
 using BackupConsole.Core.Executors.MySql;
+using BackupConsole.Core.Executors.Objects;
 using BackupConsole.Core.Executors.Redis;
 using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
@@ -110,6 +111,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<FileSnapshotBackup>();
         services.AddSingleton<FileSnapshotRestore>();
         services.AddSingleton<FileSnapshotRunner>();
+        services.AddSingleton<ObjectSnapshotBackup>();
+        services.AddSingleton<ObjectSnapshotRestore>();
+        services.AddSingleton<ObjectSnapshotRunner>();
         return services;
     }
 }

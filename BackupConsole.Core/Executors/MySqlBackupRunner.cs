@@ -45,16 +45,10 @@ public sealed class MySqlBackupRunner(
             return await repository.ReadManifestAsync(baseBackupId, ct)
                    ?? throw new BackupNotFoundException(baseBackupId, repository.Store.Location,
                        $"The base backup {baseBackupId} is not in {repository.Store.Location}.");
-        BackupManifest? newest = null;
-        await foreach (var manifest in repository.ListSetsAsync(ct))
-        {
-            if (manifest.BackupType is "physical" or "incremental"
-                && manifest.Properties.GetValueOrDefault("server") == source.Description
-                && manifest.Properties.GetValueOrDefault("datadir") == source.DataDirectory
-                && manifest.Properties.GetValueOrDefault("selection") == selection.ToString()
-                && (newest is null || manifest.FinishedAt > newest.FinishedAt))
-                newest = manifest;
-        }
+        var newest = await repository.NewestAsync(manifest => manifest.BackupType is "physical" or "incremental"
+            && manifest.Properties.GetValueOrDefault("server") == source.Description
+            && manifest.Properties.GetValueOrDefault("datadir") == source.DataDirectory
+            && manifest.Properties.GetValueOrDefault("selection") == selection.ToString(), ct);
         return newest ?? throw new MySqlBackupException(
             $"No physical backup of {source.Description} ({source.DataDirectory}) with this selection is in {repository.Store.Location} to build on; take a physical backup first, or name one with --base.");
     }

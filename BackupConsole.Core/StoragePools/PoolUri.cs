@@ -46,24 +46,40 @@ public static class PoolUri
 
     private static IObjectStore OpenS3(Uri uri, Func<string, string?> environment)
     {
+        var (settings, prefix) = ParseS3(uri, environment);
+        IObjectStore store = new S3ObjectStore(settings);
+        return prefix.Length > 0 ? new PrefixedObjectStore(store, prefix) : store;
+    }
+
+    /// <summary>
+    /// An <c>s3://ACCESS:SECRET@HOST:PORT/BUCKET[/PREFIX][?tls=false&amp;pathStyle=false]</c> URI as settings and a prefix
+    /// ("" for the bucket's root): pools and object-storage sources are named the same way.
+    /// </summary>
+    public static (S3Settings Settings, string Prefix) ParseS3(string uri, Func<string, string?>? environment = null)
+    {
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.Scheme != "s3")
+            throw new FormatException($"'{Redact(uri)}' is not an s3://ACCESS:SECRET@HOST:PORT/BUCKET[/PREFIX] URI.");
+        return ParseS3(parsed, environment ?? Environment.GetEnvironmentVariable);
+    }
+
+    private static (S3Settings Settings, string Prefix) ParseS3(Uri uri, Func<string, string?> environment)
+    {
         var segments = uri.AbsolutePath.Trim('/').Split('/', 2);
         var bucket = Uri.UnescapeDataString(segments[0]);
         if (bucket.Length == 0)
-            throw new FormatException("An s3 pool URI names its bucket: s3://ACCESS:SECRET@HOST:PORT/BUCKET.");
+            throw new FormatException("An s3 URI names its bucket: s3://ACCESS:SECRET@HOST:PORT/BUCKET.");
         var userInfo = uri.UserInfo.Split(':', 2);
         var accessKey = Uri.UnescapeDataString(userInfo[0]);
         var secretKey = userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : environment(SecretKeyVariable);
         if (accessKey.Length == 0 || string.IsNullOrEmpty(secretKey))
-            throw new FormatException($"An s3 pool URI needs ACCESS:SECRET@ (or the secret in {SecretKeyVariable}).");
+            throw new FormatException($"An s3 URI needs ACCESS:SECRET@ (or the secret in {SecretKeyVariable}).");
 
         var query = System.Web.HttpUtility.ParseQueryString(uri.Query);
         var tls = !string.Equals(query["tls"], "false", StringComparison.OrdinalIgnoreCase);
         var pathStyle = !string.Equals(query["pathStyle"], "false", StringComparison.OrdinalIgnoreCase);
         var port = uri.IsDefaultPort ? "" : ":" + uri.Port;
         var settings = new S3Settings($"{(tls ? "https" : "http")}://{uri.Host}{port}", accessKey, secretKey, bucket, pathStyle);
-        IObjectStore store = new S3ObjectStore(settings);
-        if (segments.Length > 1 && segments[1].Trim('/').Length > 0)
-            store = new PrefixedObjectStore(store, Uri.UnescapeDataString(segments[1].Trim('/')));
-        return store;
+        var prefix = segments.Length > 1 ? Uri.UnescapeDataString(segments[1].Trim('/')) : "";
+        return (settings, prefix);
     }
 }

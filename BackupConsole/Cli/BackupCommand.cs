@@ -2,6 +2,7 @@ using System.CommandLine;
 using BackupConsole.Core.Executors;
 using BackupConsole.Core.Executors.Files;
 using BackupConsole.Core.Executors.MySql;
+using BackupConsole.Core.Executors.Objects;
 using BackupConsole.Core.Executors.Redis;
 using BackupConsole.Core.StoragePools;
 using BackupConsole.Core.StoragePools.Repository;
@@ -19,7 +20,7 @@ internal static class BackupCommand
         var source = new Option<string>("--source")
         {
             Description = $"What to back up: mysql://USER:PASSWORD@HOST:PORT[?datadir=/path] (password also from {MySqlEndpoint.PasswordVariable}; " +
-                          $"physical, snapshot and incremental need datadir), redis://[USER:]PASSWORD@HOST:PORT[/DB] (password also from {RedisEndpoint.PasswordVariable}), file:///ABS/DIR (file storage: --type snapshot).",
+                          $"physical, snapshot and incremental need datadir), redis://[USER:]PASSWORD@HOST:PORT[/DB] (password also from {RedisEndpoint.PasswordVariable}), file:///ABS/DIR (file storage) or s3://ACCESS:SECRET@HOST:PORT/BUCKET[/PREFIX][?tls=false] (object storage; both --type snapshot).",
             Required = true,
         };
         var type = new Option<string>("--type") { Description = "The backup type.", Required = true };
@@ -43,8 +44,8 @@ internal static class BackupCommand
             var scheme = Uri.TryCreate(uri, UriKind.Absolute, out var parsed) ? parsed.Scheme : "";
             if (scheme != "mysql" && result.GetValue(include) is not null)
                 throw new FormatException("--include applies to MySQL sources.");
-            if (scheme is not ("mysql" or "file") && result.GetValue(baseId) is not null)
-                throw new FormatException("--base applies to MySQL incrementals and file snapshots.");
+            if (scheme == "redis" && result.GetValue(baseId) is not null)
+                throw new FormatException("--base applies to MySQL incrementals and file and object snapshots.");
             var key = CommonOptions.KeyFromEnvironment();
             await using var store = PoolUri.Open(result.GetValue(pool)!);
             await store.EnsureBucketAsync(ct);
@@ -56,6 +57,7 @@ internal static class BackupCommand
                     TableSelection.Parse(result.GetValue(include)), planId: null, progress, ct, result.GetValue(baseId), result.GetValue(parallel)),
                 "redis" => await Engines.RedisRunner().RunAsync(repository, RedisEndpoint.Parse(uri), result.GetValue(type)!, planId: null, progress, ct),
                 "file" => await Engines.FileRunner().RunAsync(repository, LocalPath(parsed!), result.GetValue(type)!, planId: null, result.GetValue(baseId), progress, ct),
+                "s3" => await SnapshotObjectsAsync(repository, uri, result.GetValue(type)!, result.GetValue(baseId), progress, ct),
                 _ => throw new FormatException("A source is mysql://…, redis://…, s3://… (a bucket) or file:///… (a directory)."),
             };
             await error.WriteLineAsync($"done: {manifest.Objects.Count} objects, {manifest.RawBytes} bytes ({manifest.StoredBytes} stored)");
@@ -67,4 +69,12 @@ internal static class BackupCommand
 
     private static string LocalPath(Uri uri) =>
         uri.Host.Length == 0 ? Uri.UnescapeDataString(uri.AbsolutePath) : throw new FormatException("A file URI has no host: file:///absolute/path.");
+
+    private static async Task<Core.StoragePools.Repository.BackupManifest> SnapshotObjectsAsync(
+        BackupRepository repository, string uri, string type, string? baseId, IProgress<string> progress, CancellationToken ct)
+    {
+        var (settings, prefix) = PoolUri.ParseS3(uri);
+        using var bucket = new ObjectStorageBucket(settings, prefix);
+        return await Engines.ObjectRunner().RunAsync(repository, bucket, type, planId: null, baseId, progress, ct);
+    }
 }

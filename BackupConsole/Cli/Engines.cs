@@ -1,6 +1,7 @@
 using BackupConsole.Core.Executors;
 using BackupConsole.Core.Executors.Files;
 using BackupConsole.Core.Executors.MySql;
+using BackupConsole.Core.Executors.Objects;
 using BackupConsole.Core.Executors.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,8 @@ internal static class Engines
     public static RedisBackupRunner RedisRunner() => new(new RedisLogicalBackup(NullLogger<RedisLogicalBackup>.Instance), TimeProvider.System);
 
     public static FileSnapshotRunner FileRunner() => new(new FileSnapshotBackup(NullLogger<FileSnapshotBackup>.Instance), TimeProvider.System);
+
+    public static ObjectSnapshotRunner ObjectRunner() => new(new ObjectSnapshotBackup(NullLogger<ObjectSnapshotBackup>.Instance), TimeProvider.System);
 
     public static MySqlDataDirectoryRestore DataDirectoryRestore() => new(NullLogger<MySqlDataDirectoryRestore>.Instance);
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using BackupConsole.Core.Executors;
 using BackupConsole.Core.Executors.Files;
 using BackupConsole.Core.Executors.MySql;
+using BackupConsole.Core.Executors.Objects;
 using BackupConsole.Core.Executors.Redis;
 using BackupConsole.Core.StoragePools.ObjectStores;
 using BackupConsole.Core.StoragePools.Repository;
@@ -20,6 +21,7 @@ internal static class RestoreCommand
         {
             Description = $"Where to restore: mysql://USER:PASSWORD@HOST:PORT for logical MySQL backups (password also from {MySqlEndpoint.PasswordVariable}); " +
                           "file:///NEW/DIR for physical, incremental and snapshot ones (a data directory ready to start; an incremental's whole chain is applied) and for file-storage snapshots; " +
+                          "s3://ACCESS:SECRET@HOST:PORT/BUCKET[/PREFIX][?tls=false] for object-storage snapshots (a new bucket or prefix); " +
                           $"redis://[USER:]PASSWORD@HOST:PORT[/DB] for Redis ones (password also from {RedisEndpoint.PasswordVariable}).",
             Required = true,
         };
@@ -29,7 +31,7 @@ internal static class RestoreCommand
             Description = "Restore database OLD as NEW (repeatable); an existing non-empty database is never written into.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var overwrite = new Option<bool>("--overwrite") { Description = "Redis: restore into databases that already hold keys (same-named keys are replaced)." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Redis: restore into databases that already hold keys; object storage: into a bucket or prefix that holds objects (same-named keys are replaced)." };
         var command = new Command("restore", "Restore a backup into a new target.") { pool, backup, target, rename, startPort, overwrite };
         command.SetAction((result, ct) => CommonOptions.GuardAsync(error, async () =>
         {
@@ -70,6 +72,15 @@ internal static class RestoreCommand
                     var into = LocalDirectory(to);
                     var files = await new FileSnapshotRestore(NullLogger<FileSnapshotRestore>.Instance).RunAsync(repository, manifest, key, into, progress, ct);
                     await output.WriteLineAsync($"restored {id} into {into}: {files.Entries} entries, {files.Bytes} bytes");
+                    break;
+                case ObjectSnapshotRunner.SourceKind:
+                    var (settings, prefix) = Core.StoragePools.PoolUri.ParseS3(to);
+                    using (var bucket = new ObjectStorageBucket(settings, prefix))
+                    {
+                        var objects = await new ObjectSnapshotRestore(NullLogger<ObjectSnapshotRestore>.Instance).RunAsync(
+                            repository, manifest, key, bucket, result.GetValue(overwrite), progress, ct);
+                        await output.WriteLineAsync($"restored {id} into {bucket.Description}: {objects.Objects} objects, {objects.Bytes} bytes");
+                    }
                     break;
                 default:
                     throw new BackupException($"Backup {id} is of a {manifest.Source.Kind} source, which this version cannot restore.");

@@ -8,6 +8,9 @@ namespace BackupConsole.Core.Executors.Files;
 /// </summary>
 public sealed record FileEntry
 {
+    /// <summary>The set object that holds the entries.</summary>
+    public const string IndexObject = "files.jsonl";
+
     public const string File = "file";
     public const string Directory = "dir";
     public const string Symlink = "symlink";

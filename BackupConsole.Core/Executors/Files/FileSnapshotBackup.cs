@@ -26,7 +26,7 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
         var blobs = new BlobStore(repository);
         await blobs.LoadIndexAsync(ct);
         var earlier = previous is not null && previous.Properties.GetValueOrDefault("blobSuffix") == blobs.Suffix
-            ? (await FileSnapshotIndex.ReadAsync(repository, previous, repository.Options.Encryption, ct)).Where(e => e.Type == FileEntry.File).ToDictionary(e => e.Path)
+            ? (await SnapshotIndex.ReadAsync<FileEntry>(repository, previous, FileEntry.IndexObject, repository.Options.Encryption, ct)).Where(e => e.Type == FileEntry.File).ToDictionary(e => e.Path)
             : [];
 
         progress?.Report($"scanning {root}");
@@ -72,7 +72,7 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
                 Interlocked.Add(ref readBytes, size);
             });
 
-        await FileSnapshotIndex.WriteAsync(set, entries, ct);
+        await SnapshotIndex.WriteAsync(set, FileEntry.IndexObject, entries, e => e.Chunks ?? [], ct);
         logger.LogInformation("File snapshot of {Root}: {Entries} entries, {Read} bytes read, {Uploaded} new blobs", root, entries.Count, readBytes, blobs.UploadedBlobs);
         progress?.Report($"read {readBytes} bytes; uploaded {blobs.UploadedBlobs} new chunks ({blobs.UploadedBytes} bytes stored)");
         return new Dictionary<string, string>

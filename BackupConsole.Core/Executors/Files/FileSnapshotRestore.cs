@@ -19,7 +19,7 @@ public sealed class FileSnapshotRestore(ILogger<FileSnapshotRestore> logger)
         Posix.Require();
         if (manifest.Source.Kind != "file-storage")
             throw new BackupException($"Backup {manifest.BackupId} is a {manifest.Source.Kind} backup, not a file-storage snapshot.");
-        var entries = await FileSnapshotIndex.ReadAsync(repository, manifest, key, ct);
+        var entries = await SnapshotIndex.ReadAsync<FileEntry>(repository, manifest, FileEntry.IndexObject, key, ct);
         var paths = entries.Select(e => Checked(manifest, e.Path)).ToList();
         var known = new HashSet<string>(entries.Where(e => e.Type == FileEntry.File).Select(e => e.Path), StringComparer.Ordinal);
         foreach (var link in entries.Where(e => e.Type == FileEntry.HardLink))

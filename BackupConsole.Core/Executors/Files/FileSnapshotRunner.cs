@@ -18,19 +18,8 @@ public sealed class FileSnapshotRunner(FileSnapshotBackup snapshot, TimeProvider
         directory = Path.TrimEndingDirectorySeparator(directory);
         var previous = baseBackupId is not null
             ? await repository.ReadManifestAsync(baseBackupId, ct) ?? throw new BackupNotFoundException(baseBackupId, repository.Store.Location)
-            : await NewestAsync(repository, directory, ct);
+            : await repository.NewestAsync(m => m.Source.Kind == SourceKind && m.Source.Description == directory, ct);
         return await BackupSetRun.RunAsync(repository, clock, new ManifestSource(SourceKind, directory), "snapshot", planId, null,
             set => snapshot.RunAsync(directory, repository, previous, set, progress, ct), ct);
-    }
-
-    private static async Task<BackupManifest?> NewestAsync(BackupRepository repository, string directory, CancellationToken ct)
-    {
-        BackupManifest? newest = null;
-        await foreach (var manifest in repository.ListSetsAsync(ct))
-        {
-            if (manifest.Source.Kind == SourceKind && manifest.Source.Description == directory && (newest is null || manifest.FinishedAt > newest.FinishedAt))
-                newest = manifest;
-        }
-        return newest;
     }
 }

@@ -17,21 +17,7 @@ public sealed class S3ObjectStore : IObjectStore
     public S3ObjectStore(S3Settings settings, HttpClientFactory? httpClientFactory = null)
     {
         _settings = settings;
-        var config = new AmazonS3Config
-        {
-            ServiceURL = settings.ServiceUrl,
-            ForcePathStyle = settings.ForcePathStyle,
-            AuthenticationRegion = settings.Region,
-            // The SDK retries throttling and 5xx with exponential backoff; parts are rewindable so retries are safe.
-            MaxErrorRetry = 5,
-            Timeout = TimeSpan.FromMinutes(5),
-            // Trailing CRC checksums are an AWS extension several S3-compatible stores reject; we keep our own SHA-256.
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        };
-        if (httpClientFactory is not null)
-            config.HttpClientFactory = httpClientFactory;
-        _client = new AmazonS3Client(new BasicAWSCredentials(settings.AccessKey, settings.SecretKey), config);
+        _client = S3Clients.Create(settings, httpClientFactory);
     }
 
     public string Location => _settings.ToString();

@@ -60,6 +60,18 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
         }
     }
 
+    /// <summary>The most recently finished committed set that <paramref name="match"/> accepts, or null.</summary>
+    public async Task<BackupManifest?> NewestAsync(Func<BackupManifest, bool> match, CancellationToken ct)
+    {
+        BackupManifest? newest = null;
+        await foreach (var manifest in ListSetsAsync(ct))
+        {
+            if (match(manifest) && (newest is null || manifest.FinishedAt > newest.FinishedAt))
+                newest = manifest;
+        }
+        return newest;
+    }
+
     /// <summary>Streams one object's original bytes, verifying both checksums as it goes.</summary>
     public async Task<Stream> OpenObjectAsync(BackupManifest manifest, string name, EncryptionKey? key, CancellationToken ct)
     {

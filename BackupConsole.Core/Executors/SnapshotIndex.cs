@@ -2,18 +2,20 @@ using System.Text;
 using System.Text.Json;
 using BackupConsole.Core.StoragePools.Repository;
 
-namespace BackupConsole.Core.Executors.Files;
+namespace BackupConsole.Core.Executors;
 
-/// <summary>Writes and reads <c>files.jsonl</c> and <c>blobs.txt</c>, the two objects of a file-storage snapshot set.</summary>
-internal static class FileSnapshotIndex
+/// <summary>
+/// The index of a snapshot built of shared blobs: its entries as JSON lines (<c>files.jsonl</c>, <c>objects.jsonl</c>)
+/// and <c>blobs.txt</c>, every blob id they reference, which verify and pruning read without knowing the entries.
+/// </summary>
+internal static class SnapshotIndex
 {
-    public const string EntriesObject = "files.jsonl";
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task WriteAsync(BackupSetWriter set, IReadOnlyList<FileEntry> entries, CancellationToken ct)
+    public static async Task WriteAsync<T>(
+        BackupSetWriter set, string objectName, IReadOnlyList<T> entries, Func<T, IEnumerable<string>> blobsOf, CancellationToken ct)
     {
-        await using (var writer = await set.OpenObjectAsync(EntriesObject, ct))
+        await using (var writer = await set.OpenObjectAsync(objectName, ct))
         {
             var buffer = new MemoryStream();
             foreach (var entry in entries)
@@ -29,7 +31,7 @@ internal static class FileSnapshotIndex
             await writer.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
             await writer.CompleteAsync(ct);
         }
-        var ids = entries.Where(e => e.Chunks is not null).SelectMany(e => e.Chunks!).Distinct().Order(StringComparer.Ordinal);
+        var ids = entries.SelectMany(blobsOf).Distinct().Order(StringComparer.Ordinal);
         await using (var references = await set.OpenObjectAsync(BlobStore.ReferencesObject, ct))
         {
             await references.WriteAsync(Encoding.ASCII.GetBytes(string.Join("\n", ids)), ct);
@@ -37,15 +39,16 @@ internal static class FileSnapshotIndex
         }
     }
 
-    public static async Task<List<FileEntry>> ReadAsync(BackupRepository repository, BackupManifest manifest, EncryptionKey? key, CancellationToken ct)
+    public static async Task<List<T>> ReadAsync<T>(
+        BackupRepository repository, BackupManifest manifest, string objectName, EncryptionKey? key, CancellationToken ct)
     {
-        var entries = new List<FileEntry>();
-        await using var stream = await repository.OpenObjectAsync(manifest, EntriesObject, key, ct);
+        var entries = new List<T>();
+        await using var stream = await repository.OpenObjectAsync(manifest, objectName, key, ct);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         while (await reader.ReadLineAsync(ct) is { } line)
         {
             if (line.Length > 0)
-                entries.Add(JsonSerializer.Deserialize<FileEntry>(line, Json) ?? throw new InvalidDataException($"Backup {manifest.BackupId} has an empty entry."));
+                entries.Add(JsonSerializer.Deserialize<T>(line, Json) ?? throw new InvalidDataException($"Backup {manifest.BackupId} has an empty entry."));
         }
         return entries;
     }
