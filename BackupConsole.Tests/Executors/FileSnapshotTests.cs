@@ -144,6 +144,23 @@ public sealed class FileSnapshotTests : IAsyncLifetime
         Assert.Equal(Describe(Source), Describe(restored));
     }
 
+    [Fact]
+    public async Task An_encrypted_snapshot_restores_with_its_key_alone_and_not_without_it()
+    {
+        File.WriteAllBytes(Path.Combine(Source, "data.bin"), RandomNumberGenerator.GetBytes(3 * 1024 * 1024));
+        var key = new EncryptionKey("operator:test", RandomNumberGenerator.GetBytes(32));
+        var encrypted = new BackupRepository(_repository.Store, new RepositoryOptions { Encryption = key }, TimeProvider.System);
+        var manifest = await Runner().RunAsync(encrypted, Source, "snapshot", null, null, null, Ct);
+
+        // A console that knows only the key, as after losing its database.
+        await Restore().RunAsync(_repository, manifest, key, Path.Combine(_root, "with-key"), null, Ct);
+        await _repository.VerifyAsync(manifest.BackupId, key, Ct);
+        await Assert.ThrowsAnyAsync<Exception>(() => Restore().RunAsync(_repository, manifest, null, Path.Combine(_root, "without-key"), null, Ct));
+
+        Assert.Equal(Describe(Source), Describe(Path.Combine(_root, "with-key")));
+        Assert.All(Directory.EnumerateFiles(Path.Combine(_root, "pool", "blobs"), "*", SearchOption.AllDirectories), f => Assert.EndsWith(".zst.enc", f));
+    }
+
     [Theory]
     [InlineData("../outside.txt", "file")]
     [InlineData("/etc/evil", "file")]

@@ -24,7 +24,7 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
         if (Posix.LStat(rootBytes) is not { Kind: Posix.Kind.Directory })
             throw new BackupException($"{root} is not a directory on this host.");
         var blobs = new BlobStore(repository);
-        await blobs.LoadIndexAsync(ct);
+        await blobs.LoadIndexAsync(repository, ct);
         var earlier = previous is not null && previous.Properties.GetValueOrDefault("blobSuffix") == blobs.Suffix
             ? (await SnapshotIndex.ReadAsync<FileEntry>(repository, previous, FileEntry.IndexObject, repository.Options.Encryption, ct)).Where(e => e.Type == FileEntry.File).ToDictionary(e => e.Path)
             : [];
@@ -60,7 +60,7 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
                 long size = 0;
                 await using (var file = Posix.OpenRead(path))
                 {
-                    var chunker = new ContentChunker(file);
+                    using var chunker = new ContentChunker(file);
                     while (await chunker.NextAsync(token) is { Length: > 0 } chunk)
                     {
                         chunks.Add(await blobs.PutAsync(chunk, token));

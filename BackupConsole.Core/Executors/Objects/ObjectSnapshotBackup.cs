@@ -21,7 +21,7 @@ public sealed class ObjectSnapshotBackup(ILogger<ObjectSnapshotBackup> logger)
         ObjectStorageBucket source, BackupRepository repository, BackupManifest? previous, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
         var blobs = new BlobStore(repository);
-        await blobs.LoadIndexAsync(ct);
+        await blobs.LoadIndexAsync(repository, ct);
         var earlier = previous is not null && previous.Properties.GetValueOrDefault("blobSuffix") == blobs.Suffix
             ? (await SnapshotIndex.ReadAsync<ObjectEntry>(repository, previous, IndexObject, repository.Options.Encryption, ct)).ToDictionary(e => e.Key, StringComparer.Ordinal)
             : [];

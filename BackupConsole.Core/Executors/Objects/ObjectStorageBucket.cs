@@ -70,21 +70,33 @@ public sealed class ObjectStorageBucket : IDisposable
         using var response = await CallAsync(() => _client.GetObjectAsync(_settings.Bucket, _prefix + key, ct));
         var metadata = response.Metadata.Keys.ToDictionary(
             k => k.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase) ? k["x-amz-meta-".Length..] : k, k => response.Metadata[k]);
-        var buffer = new byte[PartSize];
-        await using var body = response.ResponseStream;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(PartSize);
+        try
+        {
+            await ReadPartsAsync(response.ResponseStream, buffer, part, ct);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return (response.Headers.ContentType, metadata);
+    }
+
+    private static async Task ReadPartsAsync(Stream body, byte[] buffer, Func<ReadOnlyMemory<byte>, Task> part, CancellationToken ct)
+    {
+        await using var _ = body;
         while (true)
         {
             var filled = 0;
             int read;
-            while (filled < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(filled), ct)) > 0)
+            while (filled < PartSize && (read = await body.ReadAsync(buffer.AsMemory(filled, PartSize - filled), ct)) > 0)
                 filled += read;
             if (filled == 0)
                 break;
             await part(buffer.AsMemory(0, filled));
-            if (filled < buffer.Length)
+            if (filled < PartSize)
                 break;
         }
-        return (response.Headers.ContentType, metadata);
     }
 
     /// <summary>Writes one object with its content type and metadata from parts produced in order.</summary>

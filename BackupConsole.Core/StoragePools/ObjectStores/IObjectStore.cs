@@ -15,6 +15,15 @@ public interface IObjectStore : IAsyncDisposable
     Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct);
 
     /// <summary>
+    /// Like <see cref="PutAsync"/>, but the object may reach stable storage only at the next <see cref="SyncAsync"/>:
+    /// for the many small blobs of a snapshot, which one sync before the manifest makes durable together.
+    /// </summary>
+    Task PutDeferredAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct) => PutAsync(key, content, ct);
+
+    /// <summary>Makes every object written before durable (a file system sync; nothing to do where writes are durable).</summary>
+    Task SyncAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
     /// A stream that uploads what is written to it in parts of bounded size; nothing is visible under
     /// <paramref name="key"/> until <see cref="ObjectUpload.CompleteAsync"/>, and disposing without completing aborts it.
     /// </summary>

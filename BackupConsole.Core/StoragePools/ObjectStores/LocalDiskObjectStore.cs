@@ -6,7 +6,7 @@ namespace BackupConsole.Core.StoragePools.ObjectStores;
 /// The embedded platform object store: one directory per bucket under the data directory, so a fresh install
 /// works with no S3 at all. Uploads go to a temporary file and appear by an atomic rename on completion.
 /// </summary>
-public sealed class LocalDiskObjectStore(string rootDirectory, string bucket) : IObjectStore
+public sealed partial class LocalDiskObjectStore(string rootDirectory, string bucket) : IObjectStore
 {
     private const string UploadsFolder = ".uploads";
 
@@ -29,14 +29,37 @@ public sealed class LocalDiskObjectStore(string rootDirectory, string bucket) : 
         await upload.CompleteAsync(ct);
     }
 
-    public Task<ObjectUpload> StartUploadAsync(string key, CancellationToken ct)
+    public async Task PutDeferredAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
-        var target = PathOf(key);
-        var temp = Path.Combine(_bucketDirectory, UploadsFolder, Guid.NewGuid().ToString("N"));
+        await using var upload = new LocalUpload(key, TempPath(), PathOf(key), durable: false);
+        await upload.WriteAsync(content, ct);
+        await upload.CompleteAsync(ct);
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+    private static partial int syncfs(int fd);
+
+    /// <summary>One syncfs of the pool's file system instead of an fsync per deferred object.</summary>
+    public Task SyncAsync(CancellationToken ct)
+    {
+        if (!OperatingSystem.IsLinux())
+            return Task.CompletedTask;
+        using var handle = File.OpenHandle(Path.Combine(_bucketDirectory, UploadsFolder, ".sync"), FileMode.OpenOrCreate, FileAccess.Read);
+        if (syncfs((int)handle.DangerousGetHandle()) != 0)
+            throw new ObjectStoreException($"Syncing {_bucketDirectory} failed (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+        return Task.CompletedTask;
+    }
+
+    public Task<ObjectUpload> StartUploadAsync(string key, CancellationToken ct) =>
+        Task.FromResult<ObjectUpload>(new LocalUpload(key, TempPath(), PathOf(key), durable: true));
+
+    private string TempPath()
+    {
         if (!Directory.Exists(_bucketDirectory))
             throw new ObjectStoreException($"Bucket directory {_bucketDirectory} does not exist.");
+        var temp = Path.Combine(_bucketDirectory, UploadsFolder, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
-        return Task.FromResult<ObjectUpload>(new LocalUpload(key, temp, target));
+        return temp;
     }
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct)
@@ -87,7 +110,7 @@ public sealed class LocalDiskObjectStore(string rootDirectory, string bucket) : 
 
     private string PathOf(string key) => Path.Combine(_bucketDirectory, ObjectKeys.Require(key).Replace('/', Path.DirectorySeparatorChar));
 
-    private sealed class LocalUpload(string key, string tempPath, string targetPath) : ObjectUpload(key)
+    private sealed class LocalUpload(string key, string tempPath, string targetPath, bool durable) : ObjectUpload(key)
     {
         private readonly FileStream _file = new(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
 
@@ -96,8 +119,10 @@ public sealed class LocalDiskObjectStore(string rootDirectory, string bucket) : 
         protected override async Task CompleteCoreAsync(CancellationToken ct)
         {
             // Durable before visible: the rename must never expose a file whose bytes are still in the page cache only.
+            // Deferred objects are trusted only once a manifest written after SyncAsync references them.
             await _file.FlushAsync(ct);
-            _file.Flush(flushToDisk: true);
+            if (durable)
+                _file.Flush(flushToDisk: true);
             await _file.DisposeAsync();
             Directory.CreateDirectory(Path.GetDirectoryName(targetPath)!);
             File.Move(tempPath, targetPath, overwrite: true);

@@ -15,6 +15,10 @@ public sealed class PrefixedObjectStore(IObjectStore inner, string prefix) : IOb
 
     public Task PutAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct) => inner.PutAsync(_prefix + key, content, ct);
 
+    public Task PutDeferredAsync(string key, ReadOnlyMemory<byte> content, CancellationToken ct) => inner.PutDeferredAsync(_prefix + key, content, ct);
+
+    public Task SyncAsync(CancellationToken ct) => inner.SyncAsync(ct);
+
     public Task<ObjectUpload> StartUploadAsync(string key, CancellationToken ct) => inner.StartUploadAsync(_prefix + key, ct);
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(_prefix + key, ct);

@@ -77,6 +77,8 @@ public sealed class BackupSetWriter : IAsyncDisposable
             Objects = _objects.OrderBy(o => o.Name, StringComparer.Ordinal).ToList(),
             Properties = properties ?? new Dictionary<string, string>(),
         };
+        // Everything the manifest refers to must be durable before the manifest makes it a backup.
+        await _store.SyncAsync(ct);
         await _store.PutAsync(BackupRepository.ManifestKey(_header.BackupId), JsonSerializer.SerializeToUtf8Bytes(manifest, BackupManifest.Json), ct);
         _committed = true;
         return manifest;

@@ -27,7 +27,7 @@ public sealed class BlobStore
         _store = repository.Store;
         var options = _options = repository.Options;
         Suffix = SuffixOf(options);
-        _idKey = options.Encryption is { } key ? HMACSHA256.HashData(key.Key, "BackupConsole blob id"u8) : null;
+        _idKey = options.Encryption is { } key ? IdKey(key) : null;
     }
 
     /// <summary>The codecs of blobs written now; a snapshot records it to read its blobs back.</summary>
@@ -46,21 +46,35 @@ public sealed class BlobStore
     /// <summary>Stored bytes of those uploads: what deduplication did not save.</summary>
     public long UploadedBytes => Interlocked.Read(ref _uploadedBytes);
 
-    /// <summary>Lists the pool's blobs once, so deduplication needs no request per blob.</summary>
-    public async Task LoadIndexAsync(CancellationToken ct)
+    /// <summary>
+    /// Learns which blobs the pool already holds from the <c>blobs.txt</c> of its committed snapshots — one read per set,
+    /// no request per blob. Only blobs a committed manifest references count: those were made durable before it, while
+    /// a blob left by a run that died may be incomplete, and is simply written again.
+    /// </summary>
+    public async Task LoadIndexAsync(BackupRepository repository, CancellationToken ct)
     {
-        await foreach (var info in _store.ListAsync(Prefix, ct))
+        await foreach (var manifest in repository.ListSetsAsync(ct))
         {
-            var name = info.Key[(info.Key.LastIndexOf('/') + 1)..];
-            if (name.EndsWith(Suffix, StringComparison.Ordinal) && (Suffix.Length > 0 || !name.Contains('.')))
-                _known[name[..^Suffix.Length]] = true;
+            if (manifest.Properties.GetValueOrDefault("blobSuffix") != Suffix || manifest.Objects.All(o => o.Name != ReferencesObject))
+                continue;
+            if (manifest.Encryption is { } encryption && encryption.KeyFingerprint != _options.Encryption?.Fingerprint)
+                continue;
+            await using var list = await repository.OpenObjectAsync(manifest, ReferencesObject, _options.Encryption, ct);
+            using var reader = new StreamReader(list);
+            while (await reader.ReadLineAsync(ct) is { Length: > 0 } id)
+                _known[id] = true;
         }
     }
 
     public bool Contains(string id) => _known.ContainsKey(id);
 
-    public string IdOf(ReadOnlySpan<byte> content) =>
-        Convert.ToHexStringLower(_idKey is null ? SHA256.HashData(content) : HMACSHA256.HashData(_idKey, content));
+    public string IdOf(ReadOnlySpan<byte> content) => IdOf(content, _idKey);
+
+    private static string IdOf(ReadOnlySpan<byte> content, byte[]? idKey) =>
+        Convert.ToHexStringLower(idKey is null ? SHA256.HashData(content) : HMACSHA256.HashData(idKey, content));
+
+    /// <summary>The HMAC key for ids of an encrypted pool's blobs, derived from (never equal to) the encryption key.</summary>
+    private static byte[] IdKey(EncryptionKey key) => HMACSHA256.HashData(key.Key, "BackupConsole blob id"u8);
 
     /// <returns>The blob's id; uploads it unless the pool already holds it.</returns>
     public async Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken ct)
@@ -69,7 +83,7 @@ public sealed class BlobStore
         if (_known.ContainsKey(id))
             return id;
         var encoded = Encode(content.Span);
-        await _store.PutAsync(KeyOf(id, Suffix), encoded, ct);
+        await _store.PutDeferredAsync(KeyOf(id, Suffix), encoded, ct);
         _known[id] = true;
         Interlocked.Increment(ref _uploadedBlobs);
         Interlocked.Add(ref _uploadedBytes, encoded.Length);
@@ -110,7 +124,8 @@ public sealed class BlobStore
                 payload = plain.ToArray();
             }
             var content = suffix.StartsWith(".zst", StringComparison.Ordinal) ? new ZstdSharp.Decompressor().Unwrap(payload).ToArray() : payload;
-            if (IdOf(content) != id)
+            // The id is checked with the key the blob was written under, whatever this store writes with.
+            if (IdOf(content, suffix.EndsWith(".enc", StringComparison.Ordinal) ? IdKey(key!) : null) != id)
                 throw new ChecksumMismatchException(backupId, KeyOf(id, suffix), "content does not match its id");
             return content;
         }

@@ -63,7 +63,11 @@ internal sealed partial class NativeZstdCompressionStream : WriteOnlyStream
     private static partial nuint ZSTD_compressBound(nuint sourceSize);
 
     [LibraryImport(Library)]
-    private static unsafe partial nuint ZSTD_compress(byte* destination, nuint capacity, byte* source, nuint size, int level);
+    private static unsafe partial nuint ZSTD_compressCCtx(nint context, byte* destination, nuint capacity, byte* source, nuint size, int level);
+
+    /// <summary>One context per thread for <see cref="CompressBlock"/>: creating one per blob costs more than compressing it.</summary>
+    [ThreadStatic]
+    private static nint _blockContext;
 
     private static readonly Lazy<bool> Loadable = new(() =>
     {
@@ -84,7 +88,11 @@ internal sealed partial class NativeZstdCompressionStream : WriteOnlyStream
         nuint written;
         fixed (byte* source = content)
         fixed (byte* destination = output)
-            written = ZSTD_compress(destination, (nuint)output.Length, source, (nuint)content.Length, level);
+        {
+            if (_blockContext == 0)
+                _blockContext = ZSTD_createCCtx();
+            written = ZSTD_compressCCtx(_blockContext, destination, (nuint)output.Length, source, (nuint)content.Length, level);
+        }
         Check(written);
         return output[..(int)written];
     }
