@@ -123,11 +123,13 @@ public sealed class RedisRoundTripTests : IAsyncLifetime
         }
 
         var manifest = await Runner().RunAsync(_repository, Endpoint(_source, 5), "logical", null, null, Ct);
-        Assert.Equal("100000", manifest.Properties["keys.5"]);
+        // Under load some short-lived keys may already be gone when DUMPed: they are not in the backup then.
+        var backedUp = long.Parse(manifest.Properties["keys.5"]);
+        Assert.InRange(backedUp, 99_900, 100_000);
         await Task.Delay(2000, Ct);
         var result = await Restore().RunAsync(_repository, manifest, null, Endpoint(_target, 7), overwrite: false, null, Ct);
 
-        Assert.Equal(100, result.Expired);
+        Assert.Equal(backedUp - 99_900, result.Expired);
         Assert.Equal(99_900, result.Restored);
         await using var target = await _target.ConnectAsync();
         Assert.Equal(99_900, await target.GetServer(target.GetEndPoints()[0]).DatabaseSizeAsync(7));

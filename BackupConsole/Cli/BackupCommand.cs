@@ -58,7 +58,9 @@ internal static class BackupCommand
                 "redis" => await Engines.RedisRunner().RunAsync(repository, RedisEndpoint.Parse(uri), result.GetValue(type)!, planId: null, progress, ct),
                 "file" => await Engines.FileRunner().RunAsync(repository, LocalPath(parsed!), result.GetValue(type)!, planId: null, result.GetValue(baseId), progress, ct),
                 "s3" => await SnapshotObjectsAsync(repository, uri, result.GetValue(type)!, result.GetValue(baseId), progress, ct),
-                _ => throw new FormatException("A source is mysql://…, redis://…, s3://… (a bucket) or file:///… (a directory)."),
+                _ => throw new FormatException(
+                    "A source is mysql://USER:PASSWORD@HOST:PORT[?datadir=/path], redis://[USER:]PASSWORD@HOST:PORT[/DB], " +
+                    "s3://ACCESS:SECRET@HOST:PORT/BUCKET[/PREFIX] (object storage) or file:///ABS/DIR (file storage)."),
             };
             await error.WriteLineAsync($"done: {manifest.Objects.Count} objects, {manifest.RawBytes} bytes ({manifest.StoredBytes} stored)");
             await output.WriteLineAsync(manifest.BackupId);

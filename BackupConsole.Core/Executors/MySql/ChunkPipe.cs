@@ -1,11 +1,10 @@
 using System.IO.Pipelines;
-using System.Text;
 using BackupConsole.Core.StoragePools.Repository;
 
 namespace BackupConsole.Core.Executors.MySql;
 
 /// <summary>
-/// Text written here is compressed, hashed and uploaded on another thread, so reading rows from the server and
+/// Bytes written here are compressed, hashed and uploaded on another thread, so reading rows from the server and
 /// encoding them overlaps with zstd and SHA-256 (two cores busy, as mysqldump | zstd). Memory stays bounded by the pipe.
 /// </summary>
 internal sealed class ChunkPipe : IAsyncDisposable
@@ -17,7 +16,7 @@ internal sealed class ChunkPipe : IAsyncDisposable
     public ChunkPipe(BackupObjectWriter chunk, CancellationToken ct)
     {
         _chunk = chunk;
-        Text = new StreamWriter(_pipe.Writer.AsStream(leaveOpen: true), new UTF8Encoding(false), 1 << 16);
+        _writer = _pipe.Writer.AsStream(leaveOpen: true);
         _upload = Task.Run(async () =>
         {
             await using var source = _pipe.Reader.AsStream();
@@ -25,12 +24,14 @@ internal sealed class ChunkPipe : IAsyncDisposable
         }, ct);
     }
 
-    public StreamWriter Text { get; }
+    private readonly Stream _writer;
 
-    /// <summary>Flushes the text, waits for the upload and completes the object.</summary>
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct) => _writer.WriteAsync(data, ct);
+
+    /// <summary>Flushes what was written, waits for the upload and completes the object.</summary>
     public async Task CompleteAsync(CancellationToken ct)
     {
-        await Text.FlushAsync(ct);
+        await _writer.FlushAsync(ct);
         await _pipe.Writer.CompleteAsync();
         await _upload;
         await _chunk.CompleteAsync(ct);
@@ -38,7 +39,7 @@ internal sealed class ChunkPipe : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Text.DisposeAsync();
+        await _writer.DisposeAsync();
         // Ends the reader if the chunk was abandoned; the upload then fails or finishes and is disposed below.
         await _pipe.Writer.CompleteAsync(new OperationCanceledException("The chunk was abandoned."));
         try

@@ -46,11 +46,13 @@ internal sealed class SnapshotConnections : IAsyncDisposable
     private static async Task<bool> TryParallelAsync(
         MySqlEndpoint source, List<MySqlConnection> connections, int parallel, IProgress<string>? progress, CancellationToken ct)
     {
-        var main = connections[0];
-        var mariaDb = (await main.ScalarAsync("SELECT VERSION()", ct)).Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
+        // The lock lives on a connection of its own: BACKUP STAGE and UNLOCK TABLES commit implicitly, which would end a
+        // snapshot transaction started on the same connection.
+        await using var lockHolder = await MySqlLogicalBackup.OpenAsync(source, ct);
+        var mariaDb = (await lockHolder.ScalarAsync("SELECT VERSION()", ct)).Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
         try
         {
-            await main.ExecuteAsync(mariaDb ? "BACKUP STAGE START; BACKUP STAGE BLOCK_COMMIT" : "FLUSH TABLES WITH READ LOCK", ct);
+            await lockHolder.ExecuteAsync(mariaDb ? "BACKUP STAGE START; BACKUP STAGE BLOCK_COMMIT" : "FLUSH TABLES WITH READ LOCK", ct);
         }
         catch (MySqlException ex) when (ex.ErrorCode is MySqlErrorCode.SpecifiedAccessDeniedError or MySqlErrorCode.AccessDenied or MySqlErrorCode.DatabaseAccessDenied)
         {
@@ -61,12 +63,13 @@ internal sealed class SnapshotConnections : IAsyncDisposable
         {
             for (var i = 1; i < parallel; i++)
                 connections.Add(await MySqlLogicalBackup.OpenAsync(source, ct));
+            // No commit can happen until the lock is released: every transaction started now sees the same data.
             foreach (var connection in connections)
                 await BeginAsync(connection, ct);
         }
         finally
         {
-            await main.ExecuteAsync(mariaDb ? "BACKUP STAGE END" : "UNLOCK TABLES", CancellationToken.None);
+            await lockHolder.ExecuteAsync(mariaDb ? "BACKUP STAGE END" : "UNLOCK TABLES", CancellationToken.None);
         }
         return true;
     }
