@@ -185,6 +185,7 @@ public sealed class RedisRoundTripTests : IAsyncLifetime
         var list = await CommandLineRun.RunAsync("list", "--pool", pool);
         var restore = await CommandLineRun.RunAsync("restore", "--pool", pool, "--backup", id, "--target", _target.Uri());
         var physical = await CommandLineRun.RunAsync("backup", "--source", _source.Uri(), "--type", "physical", "--pool", pool);
+        var renamed = await CommandLineRun.RunAsync("restore", "--pool", pool, "--backup", id, "--target", _target.Uri(), "--rename", "a=b");
 
         Assert.True(verify.Code == 0, verify.Err);
         Assert.Contains(list.Out.Split('\n'), l => l.StartsWith(id) && l.Contains("redis"));
@@ -192,6 +193,8 @@ public sealed class RedisRoundTripTests : IAsyncLifetime
         Assert.Contains("1 keys", restore.Out);
         Assert.Equal(1, physical.Code);
         Assert.Contains("Redis backups are logical", physical.Err);
+        Assert.Equal(2, renamed.Code);
+        Assert.Contains("--rename applies to logical MySQL backups", renamed.Err);
         await using var target = await _target.ConnectAsync();
         Assert.Equal("value", (string?)await target.GetDatabase(2).HashGetAsync("cli", "field"));
     }

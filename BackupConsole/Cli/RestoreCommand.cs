@@ -44,6 +44,11 @@ internal static class RestoreCommand
             var key = CommonOptions.KeyFromEnvironment();
             var progress = new StderrProgress(error);
             var to = result.GetValue(target)!;
+            var dataDirectory = manifest.Source.Kind == "mysql" && MySqlDataDirectoryRestore.Types.Contains(manifest.BackupType);
+            if (result.GetValue(rename) is { Length: > 0 } && (manifest.Source.Kind != "mysql" || dataDirectory))
+                throw new FormatException($"--rename applies to logical MySQL backups; {id} is a {manifest.Source.Kind} {manifest.BackupType} backup.");
+            if (result.GetValue(startPort) is not null && !dataDirectory)
+                throw new FormatException($"--start-port applies to physical, incremental and snapshot MySQL backups; {id} is a {manifest.Source.Kind} {manifest.BackupType} backup.");
             switch (manifest.Source.Kind)
             {
                 case "mysql" when MySqlDataDirectoryRestore.Types.Contains(manifest.BackupType):
