@@ -34,8 +34,8 @@ internal static class BackupCommand
         };
         var parallel = new Option<int>("--parallel")
         {
-            Description = $"Logical: tables read at once, through that many connections sharing one snapshot (1–{MySqlBackupRunner.MaxParallel}; default: twice the cores, 2 to 4: the server works while the console encodes).",
-            DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount * 2, 2, 4),
+            Description = $"Logical: tables read at once, through that many connections sharing one snapshot (1–{MySqlBackupRunner.MaxParallel}; default: the cores, 2 to 4).",
+            DefaultValueFactory = _ => Math.Clamp(Environment.ProcessorCount, 2, 4),
         };
         var command = new Command("backup", "Back up a source into a pool.") { source, type, pool, include, baseId, parallel };
         command.SetAction((result, ct) => CommonOptions.GuardAsync(error, async () =>

@@ -86,6 +86,9 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
         {
             progress?.Report("flushing InnoDB before the lock");
             await WaitForFlushAsync(connection, TimeSpan.FromSeconds(settings.FlushTimeoutSeconds), ct);
+            // Most of the copy happens before commits are blocked; under the lock only what changed since is copied again.
+            var copy = new StagedCopy(dataDirectory, databases, skip, staging);
+            progress?.Report($"copied {copy.Pass(ct)} files before the lock");
             var locked = Stopwatch.StartNew();
             await connection.ExecuteAsync("BACKUP STAGE START; BACKUP STAGE FLUSH; BACKUP STAGE BLOCK_DDL; BACKUP STAGE BLOCK_COMMIT", ct);
             try
@@ -95,12 +98,14 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
                 {
                     // With commits blocked only background work and uncommitted transactions still write.
                     var before = await WaitForCleanAsync(connection, TimeSpan.FromSeconds(settings.FlushTimeoutSeconds), ct);
-                    var (files, bytes, reflinked) = CopyFiles(dataDirectory, databases, skip, staging, ct);
+                    var copied = copy.Pass(ct);
                     var after = await InnoDbStateAsync(connection, ct);
                     if (after == before)
-                        return new Capture(files, bytes, reflinked, before.Lsn, locked.Elapsed, position);
+                    {
+                        progress?.Report($"copied {copied} changed files under the lock");
+                        return new Capture(copy.Files, copy.Bytes, copy.Reflinked, before.Lsn, locked.Elapsed, position);
+                    }
                     progress?.Report($"InnoDB wrote during capture {attempt} (LSN {before.Lsn} → {after.Lsn}); capturing again");
-                    EmptyDirectory(staging);
                 }
                 throw new MySqlBackupException(
                     $"InnoDB kept writing during {settings.CaptureAttempts} captures (an uncommitted transaction still changing rows?); " +
@@ -118,17 +123,6 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
             var restore = decimal.Parse(oldDirtyPct, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
             await using var reset = new MySqlCommand($"SET GLOBAL innodb_max_dirty_pages_pct = {restore}", connection);
             await reset.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-    }
-
-    private static void EmptyDirectory(string directory)
-    {
-        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
-        {
-            if (entry is DirectoryInfo child)
-                child.Delete(recursive: true);
-            else
-                entry.Delete();
         }
     }
 
@@ -186,35 +180,72 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
         }
     }
 
-    private static (int Files, long Bytes, int Reflinked) CopyFiles(
-        string dataDirectory, IReadOnlyList<string> databases, HashSet<string> skip, string staging, CancellationToken ct)
+    /// <summary>
+    /// The staged copy of the data directory: each file with the size and mtime its source had just before it was
+    /// copied. A pass copies only files that differ from that, so the pass under the lock re-copies only what changed
+    /// since the unlocked pass before it.
+    /// </summary>
+    private sealed class StagedCopy(string dataDirectory, IReadOnlyList<string> databases, HashSet<string> skip, string staging)
     {
-        int files = 0, reflinked = 0;
-        long bytes = 0;
-        void CopyDirectory(string from, string to, bool top)
+        /// <summary>
+        /// File times come from a coarse clock: a write in the same tick as the one seen leaves the mtime unchanged. A copy
+        /// is trusted only if its source had not been modified for this long when it was looked at (git's "racy" rule).
+        /// </summary>
+        private static readonly TimeSpan Settled = TimeSpan.FromSeconds(2);
+
+        private readonly Dictionary<string, (long Size, DateTime Modified, bool Trusted)> _files = new(StringComparer.Ordinal);
+
+        public int Files => _files.Count;
+
+        public long Bytes => _files.Values.Sum(f => f.Size);
+
+        public int Reflinked { get; private set; }
+
+        /// <returns>The files copied by this pass.</returns>
+        public int Pass(CancellationToken ct)
         {
-            Directory.CreateDirectory(to);
-            foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
+            var present = new HashSet<string>(StringComparer.Ordinal);
+            var copied = 0;
+            void Visit(string from, string relative, bool top)
             {
-                ct.ThrowIfCancellationRequested();
-                if (entry.LinkTarget is not null || skip.Contains(entry.FullName) || IsRuntimeFile(entry.Name))
-                    continue;
-                if (entry is DirectoryInfo directory)
+                Directory.CreateDirectory(Path.Combine(staging, relative));
+                foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
                 {
-                    if (!top || databases.Contains(directory.Name) || SystemDirectories.Contains(directory.Name))
-                        CopyDirectory(directory.FullName, Path.Combine(to, directory.Name), top: false);
-                }
-                else if (entry is FileInfo file)
-                {
-                    if (FileClone.Copy(file.FullName, Path.Combine(to, file.Name)))
-                        reflinked++;
-                    files++;
-                    bytes += file.Length;
+                    ct.ThrowIfCancellationRequested();
+                    if (entry.LinkTarget is not null || skip.Contains(entry.FullName) || IsRuntimeFile(entry.Name))
+                        continue;
+                    var path = Path.Combine(relative, entry.Name);
+                    if (entry is DirectoryInfo directory)
+                    {
+                        if (!top || databases.Contains(directory.Name) || SystemDirectories.Contains(directory.Name))
+                            Visit(directory.FullName, path, top: false);
+                        continue;
+                    }
+                    // Stat before copying: a write during the copy moves the mtime on, and the next pass copies again.
+                    var now = DateTime.UtcNow;
+                    entry.Refresh();
+                    var size = ((FileInfo)entry).Length;
+                    var modified = entry.LastWriteTimeUtc;
+                    present.Add(path);
+                    if (_files.TryGetValue(path, out var staged) && staged.Trusted && staged.Size == size && staged.Modified == modified)
+                        continue;
+                    var seen = (size, modified, modified < now - Settled);
+                    var target = Path.Combine(staging, path);
+                    File.Delete(target);
+                    if (FileClone.Copy(entry.FullName, target))
+                        Reflinked++;
+                    _files[path] = seen;
+                    copied++;
                 }
             }
+            Visit(dataDirectory, "", top: true);
+            foreach (var gone in _files.Keys.Where(k => !present.Contains(k)).ToList())
+            {
+                File.Delete(Path.Combine(staging, gone));
+                _files.Remove(gone);
+            }
+            return copied;
         }
-        CopyDirectory(dataDirectory, staging, top: true);
-        return (files, bytes, reflinked);
     }
 
     /// <summary>Files of the running server, not of its data: temporary tablespace, pid, socket, error log, temp tables.</summary>
