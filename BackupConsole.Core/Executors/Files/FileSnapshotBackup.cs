@@ -51,6 +51,7 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
         progress?.Report($"{entries.Count} entries; {toRead.Count} files to read, {reused} unchanged since {previous?.BackupId ?? "(no earlier snapshot)"}");
 
         long readBytes = 0;
+        var unreadable = new ConcurrentBag<(int Index, string Reason)>();
         await System.Threading.Tasks.Parallel.ForEachAsync(toRead.OrderByDescending(i => entries[i].Size),
             new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct }, async (index, token) =>
             {
@@ -58,7 +59,19 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
                 var path = Posix.Join(rootBytes, Convert.FromBase64String(entry.Path));
                 var chunks = new List<string>();
                 long size = 0;
-                await using (var file = Posix.OpenRead(path))
+                FileStream file;
+                try
+                {
+                    file = Posix.OpenRead(path);
+                }
+                catch (IOException ex)
+                {
+                    // Deleted since the walk, or not readable by the console: left out, and said so.
+                    unreadable.Add((index, ex.Message));
+                    progress?.Report($"warning: skipped {ex.Message}");
+                    return;
+                }
+                await using (file)
                 {
                     using var chunker = new ContentChunker(file);
                     while (await chunker.NextAsync(token) is { Length: > 0 } chunk)
@@ -72,6 +85,10 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
                 Interlocked.Add(ref readBytes, size);
             });
 
+        var gone = unreadable.Select(u => entries[u.Index].Path).ToHashSet(StringComparer.Ordinal);
+        // Hard links to a file that could not be read share its inode: they go with it.
+        entries.RemoveAll(e => gone.Contains(e.Path) || e.Type == FileEntry.HardLink && gone.Contains(e.Target!));
+        walk.Skipped.AddRange(unreadable.Select(u => u.Reason));
         await SnapshotIndex.WriteAsync(set, FileEntry.IndexObject, entries, e => e.Chunks ?? [], ct);
         logger.LogInformation("File snapshot of {Root}: {Entries} entries, {Read} bytes read, {Uploaded} new blobs", root, entries.Count, readBytes, blobs.UploadedBlobs);
         progress?.Report($"read {readBytes} bytes; uploaded {blobs.UploadedBlobs} new chunks ({blobs.UploadedBytes} bytes stored)");

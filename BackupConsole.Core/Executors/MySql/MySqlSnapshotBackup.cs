@@ -39,7 +39,7 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
         var databases = await DatabasesAsync(connection, selection, ct);
         var skip = await RuntimeFilesAsync(connection, ct);
 
-        var staging = CreateStaging(source.DataDirectory);
+        var staging = CreateStaging(source.DataDirectory, progress);
         try
         {
             progress?.Report("BACKUP STAGE BLOCK_COMMIT");
@@ -312,12 +312,25 @@ public sealed class MySqlSnapshotBackup(IOptions<MySqlSnapshotOptions> options, 
         return position;
     }
 
-    private string CreateStaging(string dataDirectory)
+    private string CreateStaging(string dataDirectory, IProgress<string>? progress)
     {
         var configured = options.Value.StagingDirectory;
-        var parent = configured.Length > 0
-            ? configured
-            : Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)))!;
+        if (configured.Length > 0)
+            return CreateOwnerOnly(configured);
+        try
+        {
+            return CreateOwnerOnly(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)))!);
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // A console that may not write beside the data directory still works, with a full copy in the temp directory.
+            progress?.Report($"cannot write beside {dataDirectory}; staging the copy under {Path.GetTempPath()} (no reflinks, a longer lock)");
+            return CreateOwnerOnly(Path.GetTempPath());
+        }
+    }
+
+    private static string CreateOwnerOnly(string parent)
+    {
         Directory.CreateDirectory(parent);
         var path = Path.Combine(parent, ".backupconsole-snapshot-" + Guid.NewGuid().ToString("N")[..12]);
         // Owner-only from the start: the copy holds every row of the server.

@@ -22,7 +22,7 @@ public sealed class ObjectSnapshotRestore(ILogger<ObjectSnapshotRestore> logger)
         var unsafeKey = entries.FirstOrDefault(e => e.Key.Length == 0 || e.Key.Contains('\0') || e.Key.Split('/').Any(s => s is "." or ".."));
         if (unsafeKey is not null)
             throw new InvalidDataException($"Backup {manifest.BackupId} holds the key '{unsafeKey.Key}', which could land outside the target prefix; it is refused.");
-        if (!overwrite && !await target.IsEmptyAsync(ct))
+        if (!await target.PrepareTargetAsync(ct) && !overwrite)
             throw new BackupException($"{target.Description} already holds objects; restore into a new bucket or prefix, or ask to overwrite.");
 
         var blobs = new BlobStore(repository);

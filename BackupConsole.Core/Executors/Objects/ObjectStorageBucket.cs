@@ -49,7 +49,8 @@ public sealed class ObjectStorageBucket : IDisposable
         }
     }
 
-    public async Task<bool> IsEmptyAsync(CancellationToken ct)
+    /// <summary>Readies a restore target: creates the bucket when missing; true when the bucket and prefix hold no object.</summary>
+    public async Task<bool> PrepareTargetAsync(CancellationToken ct)
     {
         try
         {

@@ -66,8 +66,6 @@ public sealed class BlobStore
         }
     }
 
-    public bool Contains(string id) => _known.ContainsKey(id);
-
     public string IdOf(ReadOnlySpan<byte> content) => IdOf(content, _idKey);
 
     private static string IdOf(ReadOnlySpan<byte> content, byte[]? idKey) =>

@@ -65,7 +65,10 @@ internal sealed partial class NativeZstdCompressionStream : WriteOnlyStream
     [LibraryImport(Library)]
     private static unsafe partial nuint ZSTD_compressCCtx(nint context, byte* destination, nuint capacity, byte* source, nuint size, int level);
 
-    /// <summary>One context per thread for <see cref="CompressBlock"/>: creating one per blob costs more than compressing it.</summary>
+    /// <summary>
+    /// One context per thread for <see cref="CompressBlock"/>: creating one per blob costs more than compressing it. It
+    /// lives as long as its thread (pool threads are long-lived), about 1 MB each.
+    /// </summary>
     [ThreadStatic]
     private static nint _blockContext;
 
