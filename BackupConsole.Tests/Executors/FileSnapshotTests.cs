@@ -161,6 +161,30 @@ public sealed class FileSnapshotTests : IAsyncLifetime
         Assert.All(Directory.EnumerateFiles(Path.Combine(_root, "pool", "blobs"), "*", SearchOption.AllDirectories), f => Assert.EndsWith(".zst.enc", f));
     }
 
+    [Fact]
+    public async Task Pruning_after_a_deletion_removes_only_blobs_no_remaining_snapshot_needs()
+    {
+        File.WriteAllBytes(Path.Combine(Source, "shared.bin"), RandomNumberGenerator.GetBytes(600_000));
+        File.WriteAllBytes(Path.Combine(Source, "only-in-first.bin"), RandomNumberGenerator.GetBytes(500_000));
+        var first = await Runner().RunAsync(_repository, Source, "snapshot", null, null, null, Ct);
+        File.Delete(Path.Combine(Source, "only-in-first.bin"));
+        File.WriteAllBytes(Path.Combine(Source, "only-in-second.bin"), RandomNumberGenerator.GetBytes(400_000));
+        var second = await Runner().RunAsync(_repository, Source, "snapshot", null, null, null, Ct);
+        await _repository.DeleteSetAsync(first.BackupId, Ct);
+
+        var young = await BlobPruner.PruneAsync(_repository, [], TimeSpan.FromHours(1), TimeProvider.System, Ct);
+        var pruned = await BlobPruner.PruneAsync(_repository, [], TimeSpan.Zero, TimeProvider.System, Ct);
+        var again = await BlobPruner.PruneAsync(_repository, [], TimeSpan.Zero, TimeProvider.System, Ct);
+
+        Assert.Equal((0, 1), (young.Deleted, young.KeptYoung));
+        Assert.Equal(1, pruned.Deleted);
+        Assert.InRange(pruned.DeletedBytes, 500_000, 510_000);
+        Assert.Equal(0, again.Deleted);
+        await _repository.VerifyAsync(second.BackupId, null, Ct);
+        await Restore().RunAsync(_repository, second, null, Path.Combine(_root, "after-prune"), null, Ct);
+        Assert.Equal(Describe(Source), Describe(Path.Combine(_root, "after-prune")));
+    }
+
     [Theory]
     [InlineData("../outside.txt", "file")]
     [InlineData("/etc/evil", "file")]
