@@ -196,7 +196,8 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
         await using var query = new MySqlCommand(
             $"SELECT {string.Join(", ", columns.Select(c => c.Select))} FROM {MySqlNames.Quote(database)}.{MySqlNames.Quote(table)}", connection);
         await using var data = await query.ExecuteReaderAsync(ct);
-        ChunkPipe? chunk = null;
+        // Written on this thread: libzstd's own workers compress, so a hand-off to another thread only added copies.
+        BackupObjectWriter? chunk = null;
         var line = new ArrayBufferWriter<byte>(1 << 17);
         var value = new byte[1 << 16];
         try
@@ -216,7 +217,7 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
                         chunk = null;
                     }
                     var name = $"{objectPrefix}/{chunks.Count}.tsv";
-                    chunk = new ChunkPipe(await set.OpenObjectAsync(name, ct), ct);
+                    chunk = await set.OpenObjectAsync(name, ct);
                     chunks.Add(name);
                 }
                 for (var i = 0; i < columns.Count; i++)
