@@ -9,7 +9,7 @@ public sealed class MySqlSnapshotOptions
 
     /// <summary>
     /// Where the captured copy waits for its upload. Empty: beside the data directory, on the same file system, so the
-    /// copy is a reflink where the file system has them (XFS, Btrfs) and the lock lasts milliseconds.
+    /// copy is made of reflinks where the file system has them (XFS, Btrfs).
     /// </summary>
     public string StagingDirectory { get; set; } = "";
 
