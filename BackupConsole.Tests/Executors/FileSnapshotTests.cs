@@ -162,6 +162,33 @@ public sealed class FileSnapshotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_file_deleted_between_the_walk_and_its_read_is_left_out_with_a_warning_and_its_hard_links_with_it()
+    {
+        File.WriteAllText(Path.Combine(Source, "kept.txt"), "kept");
+        File.WriteAllText(Path.Combine(Source, "gone.txt"), "gone");
+        Posix.HardLink(B(Path.Combine(Source, "gone.txt")), B(Path.Combine(Source, "gone-link.txt")));
+        var backup = new FileSnapshotBackup(NullLogger<FileSnapshotBackup>.Instance)
+        {
+            AfterWalk = () =>
+            {
+                File.Delete(Path.Combine(Source, "gone.txt"));
+                File.Delete(Path.Combine(Source, "gone-link.txt"));
+                return Task.CompletedTask;
+            },
+        };
+        var progress = new BackupConsole.Tests.Support.CollectingProgress();
+
+        var manifest = await new FileSnapshotRunner(backup, TimeProvider.System).RunAsync(_repository, Source, "snapshot", null, null, progress, Ct);
+        var target = Path.Combine(_root, "without-gone");
+        await Restore().RunAsync(_repository, manifest, null, target, null, Ct);
+
+        // Bytewise, gone-link.txt comes first: it is the file read, gone.txt the hard link that goes with it.
+        Assert.Contains("gone-link.txt", manifest.Properties["skipped"]);
+        Assert.Contains(progress.Lines, l => l.StartsWith("warning: skipped") && l.Contains("gone-link.txt"));
+        Assert.Equal(["kept.txt"], Directory.EnumerateFileSystemEntries(target).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task Pruning_after_a_deletion_removes_only_blobs_no_remaining_snapshot_needs()
     {
         File.WriteAllBytes(Path.Combine(Source, "shared.bin"), RandomNumberGenerator.GetBytes(600_000));

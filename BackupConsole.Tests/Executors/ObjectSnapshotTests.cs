@@ -136,6 +136,25 @@ public sealed class ObjectSnapshotTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_object_deleted_between_the_listing_and_its_read_is_left_out_with_a_warning()
+    {
+        await PutAsync("kept.txt", "kept"u8.ToArray());
+        await PutAsync("gone.txt", "gone"u8.ToArray());
+        var backup = new ObjectSnapshotBackup(NullLogger<ObjectSnapshotBackup>.Instance)
+        {
+            AfterList = () => _client.DeleteObjectAsync(SourceBucket, "gone.txt", Ct),
+        };
+        var progress = new BackupConsole.Tests.Support.CollectingProgress();
+        using var source = Bucket(SourceBucket);
+
+        var manifest = await new ObjectSnapshotRunner(backup, TimeProvider.System).RunAsync(_repository, source, "snapshot", null, null, progress, Ct);
+
+        Assert.Equal("gone.txt", manifest.Properties["skipped"]);
+        Assert.Equal("1", manifest.Properties["objects"]);
+        Assert.Contains(progress.Lines, l => l == "warning: skipped gone.txt: deleted while the snapshot ran");
+    }
+
+    [Fact]
     public async Task The_command_line_snapshots_lists_verifies_and_restores_a_bucket()
     {
         await PutAsync("report 2026.csv", "a,b\n1,2\n"u8.ToArray(), "text/csv", new() { ["team"] = "ops" });

@@ -16,6 +16,9 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
     /// <summary>Files read at once: reading, chunking, hashing and compressing overlap across cores.</summary>
     public static int Parallel => Math.Clamp(Environment.ProcessorCount * 2, 2, 8);
 
+    /// <summary>Runs between the walk and the reads: lets a test change the tree exactly there.</summary>
+    internal Func<Task>? AfterWalk { get; init; }
+
     public async Task<IReadOnlyDictionary<string, string>> RunAsync(
         string root, BackupRepository repository, BackupManifest? previous, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
@@ -48,6 +51,8 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
                 toRead.Add(i);
             }
         }
+        if (AfterWalk is not null)
+            await AfterWalk();
         progress?.Report($"{entries.Count} entries; {toRead.Count} files to read, {reused} unchanged since {previous?.BackupId ?? "(no earlier snapshot)"}");
 
         long readBytes = 0;

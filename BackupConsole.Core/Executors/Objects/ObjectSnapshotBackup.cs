@@ -17,6 +17,9 @@ public sealed class ObjectSnapshotBackup(ILogger<ObjectSnapshotBackup> logger)
     /// <summary>Objects read at once.</summary>
     public const int Parallel = 8;
 
+    /// <summary>Runs between the listing and the reads: lets a test change the bucket exactly there.</summary>
+    internal Func<Task>? AfterList { get; init; }
+
     public async Task<IReadOnlyDictionary<string, string>> RunAsync(
         ObjectStorageBucket source, BackupRepository repository, BackupManifest? previous, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
@@ -38,23 +41,40 @@ public sealed class ObjectSnapshotBackup(ILogger<ObjectSnapshotBackup> logger)
             else
                 toRead.Add(i);
         }
+        if (AfterList is not null)
+            await AfterList();
         progress?.Report($"{entries.Count} objects; {toRead.Count} to read, {entries.Count - toRead.Count} unchanged since {previous?.BackupId ?? "(no earlier snapshot)"}");
 
         long readBytes = 0;
+        var vanished = new System.Collections.Concurrent.ConcurrentBag<string>();
         await System.Threading.Tasks.Parallel.ForEachAsync(toRead.OrderByDescending(i => entries[i].Size),
             new ParallelOptions { MaxDegreeOfParallelism = Parallel, CancellationToken = ct }, async (index, token) =>
             {
                 var parts = new List<string>();
                 long size = 0;
-                var (contentType, metadata) = await source.ReadAsync(entries[index].Key, async part =>
+                string? contentType;
+                Dictionary<string, string> metadata;
+                try
                 {
-                    parts.Add(await blobs.PutAsync(part, token));
-                    size += part.Length;
-                }, token);
+                    (contentType, metadata) = await source.ReadAsync(entries[index].Key, async part =>
+                    {
+                        parts.Add(await blobs.PutAsync(part, token));
+                        size += part.Length;
+                    }, token);
+                }
+                catch (ObjectVanishedException)
+                {
+                    // Deleted since the listing: not in the snapshot, and said so.
+                    vanished.Add(entries[index].Key);
+                    progress?.Report($"warning: skipped {entries[index].Key}: deleted while the snapshot ran");
+                    return;
+                }
                 entries[index] = entries[index] with { ContentType = contentType, Metadata = metadata.Count > 0 ? metadata : null, Parts = parts, Size = size };
                 Interlocked.Add(ref readBytes, size);
             });
 
+        var gone = vanished.ToHashSet(StringComparer.Ordinal);
+        entries.RemoveAll(e => gone.Contains(e.Key));
         await SnapshotIndex.WriteAsync(set, IndexObject, entries, e => e.Parts, ct);
         logger.LogInformation("Object snapshot of {Source}: {Objects} objects, {Read} bytes read, {Uploaded} new blobs", source.Description, entries.Count, readBytes, blobs.UploadedBlobs);
         progress?.Report($"read {readBytes} bytes; uploaded {blobs.UploadedBlobs} new parts ({blobs.UploadedBytes} bytes stored)");
@@ -69,6 +89,7 @@ public sealed class ObjectSnapshotBackup(ILogger<ObjectSnapshotBackup> logger)
             ["objectsUnchanged"] = Text(entries.Count - toRead.Count),
             ["uploadedBlobs"] = Text(blobs.UploadedBlobs),
             ["uploadedBytes"] = Text(blobs.UploadedBytes),
+            ["skipped"] = string.Join("\n", gone.Order(StringComparer.Ordinal)),
         };
     }
 

@@ -68,7 +68,20 @@ public sealed class ObjectStorageBucket : IDisposable
     public async Task<(string? ContentType, Dictionary<string, string> Metadata)> ReadAsync(
         string key, Func<ReadOnlyMemory<byte>, Task> part, CancellationToken ct)
     {
-        using var response = await CallAsync(() => _client.GetObjectAsync(_settings.Bucket, _prefix + key, ct));
+        GetObjectResponse response;
+        try
+        {
+            response = await _client.GetObjectAsync(_settings.Bucket, _prefix + key, ct);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchKey" || ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ObjectVanishedException(key, ex);
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw new BackupException($"{Description}: {ex.ErrorCode ?? ex.StatusCode.ToString()} — {ex.Message}", ex);
+        }
+        using var _ = response;
         var metadata = response.Metadata.Keys.ToDictionary(
             k => k.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase) ? k["x-amz-meta-".Length..] : k, k => response.Metadata[k]);
         var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(PartSize);
@@ -159,3 +172,6 @@ public sealed class ObjectStorageBucket : IDisposable
 
     public void Dispose() => _client.Dispose();
 }
+
+/// <summary>An object listed a moment ago is gone: deleted while a snapshot ran.</summary>
+public sealed class ObjectVanishedException(string key, Exception inner) : Exception($"{key} no longer exists.", inner);
