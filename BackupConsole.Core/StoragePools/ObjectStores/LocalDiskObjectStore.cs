@@ -112,9 +112,18 @@ public sealed partial class LocalDiskObjectStore(string rootDirectory, string bu
 
     private sealed class LocalUpload(string key, string tempPath, string targetPath, bool durable) : ObjectUpload(key)
     {
-        private readonly FileStream _file = new(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        private readonly FileStream _file = new(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, useAsync: false);
 
-        protected override ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct) => _file.WriteAsync(buffer, ct);
+        /// <summary>
+        /// Written synchronously: a write into the page cache takes microseconds, while an asynchronous file write on
+        /// Linux is a hop through the thread pool for every buffer, which cost a backup a third of its CPU.
+        /// </summary>
+        protected override ValueTask WriteCoreAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct)
+        {
+            ct.ThrowIfCancellationRequested();
+            _file.Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
 
         protected override async Task CompleteCoreAsync(CancellationToken ct)
         {
