@@ -11,6 +11,13 @@ internal static class MySqlCommands
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Synchronous, for connections kept off the asynchronous socket engine (see SnapshotConnections).</summary>
+    public static void Execute(this MySqlConnection connection, string sql)
+    {
+        using var command = new MySqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
     /// <summary>The first column of the first row as text; "" for NULL or no row.</summary>
     public static async Task<string> ScalarAsync(this MySqlConnection connection, string sql, CancellationToken ct)
     {

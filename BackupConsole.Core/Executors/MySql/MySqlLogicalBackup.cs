@@ -34,13 +34,13 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
             progress?.Report($"reading tables through {snapshot.All.Count} connections in one snapshot");
 
         var databases = new List<(DatabaseEntry Entry, List<TableJob> Jobs)>();
-        foreach (var (name, charset, collation) in await DatabasesAsync(snapshot.Main, selection, ct))
+        foreach (var (name, charset, collation) in Databases(snapshot.Main, selection))
         {
             progress?.Report($"database {name}");
-            databases.Add(await DescribeDatabaseAsync(snapshot.Main, databases.Count, name, charset, collation, selection, ct));
+            databases.Add(DescribeDatabase(snapshot.Main, databases.Count, name, charset, collation, selection));
         }
         var tables = await DumpTablesAsync(snapshot, set, databases.SelectMany(d => d.Jobs).ToList(), progress, ct);
-        await snapshot.CommitAsync(ct);
+        snapshot.Commit();
 
         var entries = databases.Select(d => d.Entry with { Tables = d.Jobs.Select(j => tables[j]).ToList() }).ToList();
         await using (var catalog = await set.OpenObjectAsync(CatalogObject, ct))
@@ -70,6 +70,22 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
         return new Dictionary<TableJob, TableEntry>(done);
     }
 
+    /// <summary>Synchronous open: see <see cref="SnapshotConnections"/>.</summary>
+    internal static MySqlConnection Open(MySqlEndpoint endpoint)
+    {
+        var connection = new MySqlConnection(endpoint.ConnectionString());
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch (MySqlException ex)
+        {
+            connection.Dispose();
+            throw new MySqlBackupException($"Cannot connect to {endpoint.Description} as {endpoint.User}: {ex.Message}", ex);
+        }
+    }
+
     internal static async Task<MySqlConnection> OpenAsync(MySqlEndpoint endpoint, CancellationToken ct)
     {
         var connection = new MySqlConnection(endpoint.ConnectionString());
@@ -85,15 +101,14 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
         }
     }
 
-    private static async Task<List<(string Name, string Charset, string Collation)>> DatabasesAsync(
-        MySqlConnection connection, TableSelection selection, CancellationToken ct)
+    private static List<(string Name, string Charset, string Collation)> Databases(MySqlConnection connection, TableSelection selection)
     {
         var all = new List<(string, string, string)>();
-        await using (var command = new MySqlCommand(
+        using (var command = new MySqlCommand(
             "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME", connection))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        using (var reader = command.ExecuteReader())
         {
-            while (await reader.ReadAsync(ct))
+            while (reader.Read())
                 all.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2)));
         }
         var missing = selection.Databases.Where(d => all.All(a => a.Item1 != d)).ToList();
@@ -103,18 +118,17 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
     }
 
     /// <summary>The database's schema objects, and its tables as jobs for <see cref="DumpTablesAsync"/>.</summary>
-    private static async Task<(DatabaseEntry, List<TableJob>)> DescribeDatabaseAsync(
-        MySqlConnection connection, int databaseIndex, string database, string charset, string collation,
-        TableSelection selection, CancellationToken ct)
+    private static (DatabaseEntry, List<TableJob>) DescribeDatabase(
+        MySqlConnection connection, int databaseIndex, string database, string charset, string collation, TableSelection selection)
     {
         var baseTables = new List<string>();
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using (var command = new MySqlCommand(
+        using (var command = new MySqlCommand(
             "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(DATA_LENGTH, 0) FROM information_schema.TABLES WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME", connection))
         {
             command.Parameters.AddWithValue("@db", database);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
             {
                 if (reader.GetString(1) == "VIEW")
                     continue;
@@ -132,24 +146,24 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
             .ToList();
 
         // A partial selection keeps only the triggers of its tables: views, routines and events may need what was left out.
-        var triggers = await ShowCreateAsync(connection, database,
+        var triggers = ShowCreate(connection, database,
             "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = @db ORDER BY ACTION_ORDER, TRIGGER_NAME",
             (name, _) => $"SHOW CREATE TRIGGER {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 2,
-            (_, table) => selection.IncludesTable(database, table), ct);
+            (_, table) => selection.IncludesTable(database, table));
         var viewObjects = whole
-            ? await ShowCreateAsync(connection, database,
+            ? ShowCreate(connection, database,
                 "SELECT TABLE_NAME, '' FROM information_schema.VIEWS WHERE TABLE_SCHEMA = @db ORDER BY TABLE_NAME",
-                (name, _) => $"SHOW CREATE VIEW {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 1, (_, _) => true, ct)
+                (name, _) => $"SHOW CREATE VIEW {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 1, (_, _) => true)
             : [];
         var routines = whole
-            ? await ShowCreateAsync(connection, database,
+            ? ShowCreate(connection, database,
                 "SELECT ROUTINE_NAME, ROUTINE_TYPE FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = @db ORDER BY ROUTINE_TYPE, ROUTINE_NAME",
-                (name, type) => $"SHOW CREATE {type} {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 2, (_, _) => true, ct)
+                (name, type) => $"SHOW CREATE {type} {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 2, (_, _) => true)
             : [];
         var events = whole
-            ? await ShowCreateAsync(connection, database,
+            ? ShowCreate(connection, database,
                 "SELECT EVENT_NAME, '' FROM information_schema.EVENTS WHERE EVENT_SCHEMA = @db ORDER BY EVENT_NAME",
-                (name, _) => $"SHOW CREATE EVENT {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 3, (_, _) => true, ct)
+                (name, _) => $"SHOW CREATE EVENT {MySqlNames.Quote(database)}.{MySqlNames.Quote(name)}", 3, (_, _) => true)
             : [];
         return (new DatabaseEntry(database, charset, collation, [], viewObjects, triggers, routines, events), jobs);
     }
@@ -158,21 +172,21 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
         MySqlConnection connection, BackupSetWriter set, string objectPrefix, string database, string table, CancellationToken ct)
     {
         string createSql;
-        await using (var show = new MySqlCommand($"SHOW CREATE TABLE {MySqlNames.Quote(database)}.{MySqlNames.Quote(table)}", connection))
-        await using (var reader = await show.ExecuteReaderAsync(ct))
+        using (var show = new MySqlCommand($"SHOW CREATE TABLE {MySqlNames.Quote(database)}.{MySqlNames.Quote(table)}", connection))
+        using (var reader = show.ExecuteReader())
         {
-            await reader.ReadAsync(ct);
+            reader.Read();
             createSql = reader.GetString(1);
         }
 
         var columns = new List<(ColumnEntry Entry, string Select)>();
-        await using (var command = new MySqlCommand(
+        using (var command = new MySqlCommand(
             "SELECT COLUMN_NAME, DATA_TYPE, EXTRA, IFNULL(CHARACTER_SET_NAME, '') FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = @db AND TABLE_NAME = @t ORDER BY ORDINAL_POSITION", connection))
         {
             command.Parameters.AddWithValue("@db", database);
             command.Parameters.AddWithValue("@t", table);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
             {
                 var (name, type, extra, charset) = (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3));
                 // Generated columns are recomputed by the server on load.
@@ -193,9 +207,9 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
         var chunks = new List<string>();
         long rows = 0;
         // Raw bytes, not strings: no UTF-8 decode and re-encode of every value, which is most of the client's work.
-        await using var query = new MySqlCommand(
+        using var query = new MySqlCommand(
             $"SELECT {string.Join(", ", columns.Select(c => c.Select))} FROM {MySqlNames.Quote(database)}.{MySqlNames.Quote(table)}", connection);
-        await using var data = await query.ExecuteReaderAsync(ct);
+        using var data = query.ExecuteReader();
         // Written on this thread: libzstd's own workers compress, so a hand-off to another thread only added copies.
         BackupObjectWriter? chunk = null;
         var line = new ArrayBufferWriter<byte>(1 << 17);
@@ -283,24 +297,24 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
         }
     }
 
-    private static async Task<List<SchemaObject>> ShowCreateAsync(
+    private static List<SchemaObject> ShowCreate(
         MySqlConnection connection, string database, string listSql, Func<string, string, string> showSql, int createColumn,
-        Func<string, string, bool> include, CancellationToken ct)
+        Func<string, string, bool> include)
     {
         var names = new List<(string, string)>();
-        await using (var command = new MySqlCommand(listSql, connection))
+        using (var command = new MySqlCommand(listSql, connection))
         {
             command.Parameters.AddWithValue("@db", database);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
                 names.Add((reader.GetString(0), reader.GetString(1)));
         }
         var objects = new List<SchemaObject>();
         foreach (var (name, detail) in names.Where(n => include(n.Item1, n.Item2)))
         {
-            await using var show = new MySqlCommand(showSql(name, detail), connection);
-            await using var reader = await show.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
+            using var show = new MySqlCommand(showSql(name, detail), connection);
+            using var reader = show.ExecuteReader();
+            reader.Read();
             objects.Add(new SchemaObject(name, MySqlNames.WithoutDefiner(reader.GetString(createColumn))));
         }
         return objects;

@@ -28,17 +28,19 @@ internal sealed class SnapshotConnections : IAsyncDisposable
 
     public static async Task<SnapshotConnections> OpenAsync(MySqlEndpoint source, int parallel, IProgress<string>? progress, CancellationToken ct)
     {
-        var connections = new List<MySqlConnection> { await MySqlLogicalBackup.OpenAsync(source, ct) };
+        // Opened and used synchronously: a socket that never saw an asynchronous call stays blocking, and row reads on
+        // it cost about a fifth less than through the asynchronous socket engine.
+        var connections = new List<MySqlConnection> { MySqlLogicalBackup.Open(source) };
         try
         {
             if (parallel <= 1 || !await TryParallelAsync(source, connections, parallel, progress, ct))
-                await BeginAsync(connections[0], ct);
-            return new SnapshotConnections(connections, await SnapshotPositionAsync(connections[0], ct));
+                Begin(connections[0]);
+            return new SnapshotConnections(connections, SnapshotPosition(connections[0]));
         }
         catch
         {
             foreach (var connection in connections)
-                await connection.DisposeAsync();
+                connection.Dispose();
             throw;
         }
     }
@@ -62,10 +64,10 @@ internal sealed class SnapshotConnections : IAsyncDisposable
         try
         {
             for (var i = 1; i < parallel; i++)
-                connections.Add(await MySqlLogicalBackup.OpenAsync(source, ct));
+                connections.Add(MySqlLogicalBackup.Open(source));
             // No commit can happen until the lock is released: every transaction started now sees the same data.
             foreach (var connection in connections)
-                await BeginAsync(connection, ct);
+                Begin(connection);
         }
         finally
         {
@@ -74,27 +76,27 @@ internal sealed class SnapshotConnections : IAsyncDisposable
         return true;
     }
 
-    private static async Task BeginAsync(MySqlConnection connection, CancellationToken ct) =>
-        await connection.ExecuteAsync(
+    private static void Begin(MySqlConnection connection) =>
+        connection.Execute(
             "SET SESSION time_zone = '+00:00', SESSION sql_mode = ''; SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ; " +
             // Every SELECT below reads this one snapshot; InnoDB needs no table lock for it.
-            "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", ct);
+            "START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
 
-    private static async Task<Dictionary<string, string>> SnapshotPositionAsync(MySqlConnection connection, CancellationToken ct)
+    private static Dictionary<string, string> SnapshotPosition(MySqlConnection connection)
     {
         var properties = new Dictionary<string, string>();
         // MariaDB reports the binlog position that matches the consistent snapshot without any global lock.
-        await using (var command = new MySqlCommand("SHOW STATUS LIKE 'binlog_snapshot_%'", connection))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        using (var command = new MySqlCommand("SHOW STATUS LIKE 'binlog_snapshot_%'", connection))
+        using (var reader = command.ExecuteReader())
         {
-            while (await reader.ReadAsync(ct))
+            while (reader.Read())
                 properties[reader.GetString(0) == "Binlog_snapshot_file" ? "binlogFile" : "binlogPosition"] = reader.GetString(1);
         }
-        await using (var gtid = new MySqlCommand("SELECT @@GLOBAL.gtid_binlog_pos", connection))
+        using (var gtid = new MySqlCommand("SELECT @@GLOBAL.gtid_binlog_pos", connection))
         {
             try
             {
-                properties["gtid"] = (await gtid.ExecuteScalarAsync(ct))?.ToString() ?? "";
+                properties["gtid"] = gtid.ExecuteScalar()?.ToString() ?? "";
             }
             catch (MySqlException ex) when (ex.ErrorCode == MySqlErrorCode.UnknownSystemVariable)
             {
@@ -104,15 +106,16 @@ internal sealed class SnapshotConnections : IAsyncDisposable
         return properties;
     }
 
-    public async Task CommitAsync(CancellationToken ct)
+    public void Commit()
     {
         foreach (var connection in _connections)
-            await connection.ExecuteAsync("COMMIT", ct);
+            connection.Execute("COMMIT");
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         foreach (var connection in _connections)
-            await connection.DisposeAsync();
+            connection.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
