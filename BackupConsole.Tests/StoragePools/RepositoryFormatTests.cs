@@ -87,6 +87,54 @@ public sealed class RepositoryFormatTests : IAsyncLifetime
         Assert.Equal(objects.Values.Sum(v => (long)v.Length), manifest.RawBytes);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(ChunkedAesGcm.DefaultChunkSize)]
+    [InlineData(ChunkedAesGcm.DefaultChunkSize + 1)]
+    [InlineData(3 * ChunkedAesGcm.DefaultChunkSize + 17)]
+    public async Task A_block_sealed_in_memory_has_the_streamed_layout_and_opens_only_with_its_key(int size)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var key = RandomNumberGenerator.GetBytes(ChunkedAesGcm.KeySize);
+        var plain = SampleData(size, seed: size);
+        var block = new byte[ChunkedAesGcm.SealedLength(size) + 5];
+        var written = ChunkedAesGcm.EncryptBlock(plain, key, block);
+
+        using var streamed = new MemoryStream();
+        await using (var encrypt = ChunkedAesGcm.Encrypt(streamed, key))
+            await encrypt.WriteAsync(plain, ct);
+        Assert.Equal(streamed.Length, written);
+
+        await using var decrypt = ChunkedAesGcm.Decrypt(new MemoryStream(block, 0, written), key);
+        using var opened = new MemoryStream();
+        await decrypt.CopyToAsync(opened, ct);
+        Assert.Equal(plain, opened.ToArray());
+
+        // Cut after a whole chunk, the block must not pass for a shorter payload: the last chunk carries the final flag.
+        if (size > ChunkedAesGcm.DefaultChunkSize)
+        {
+            await using var truncated = ChunkedAesGcm.Decrypt(new MemoryStream(block, 0, 16 + ChunkedAesGcm.DefaultChunkSize + ChunkedAesGcm.TagSize), key);
+            await Assert.ThrowsAnyAsync<CryptographicException>(() => truncated.CopyToAsync(Stream.Null, ct));
+        }
+        await using var wrongKey = ChunkedAesGcm.Decrypt(new MemoryStream(block, 0, written), RandomNumberGenerator.GetBytes(ChunkedAesGcm.KeySize));
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => wrongKey.CopyToAsync(Stream.Null, ct));
+    }
+
+    [Fact]
+    public async Task A_deferred_put_replaces_atomically_and_a_dead_runs_partial_file_is_never_listed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _store.PutDeferredAsync("blobs/ab/abcdef", new byte[] { 1, 2, 3 }, ct);
+        await _store.PutDeferredAsync("blobs/ab/abcdef", new byte[] { 4, 5 }, ct);
+        // What a run killed between its write and its rename leaves behind.
+        await File.WriteAllBytesAsync(Path.Combine(_root, "dbs", "blobs", "ab", ".uploads~0123"), [9], ct);
+
+        var listed = await _store.ListAsync("blobs/", ct).ToListAsync(ct);
+        Assert.Equal(["blobs/ab/abcdef"], listed.Select(o => o.Key));
+        Assert.Equal(2, listed[0].Size);
+    }
+
     [Fact]
     public async Task A_set_without_its_manifest_is_not_a_backup_and_an_abandoned_writer_leaves_nothing()
     {

@@ -80,23 +80,32 @@ public sealed class BlobStore
         var id = IdOf(content.Span);
         if (_known.ContainsKey(id))
             return id;
-        var encoded = Encode(content.Span);
-        await _store.PutDeferredAsync(KeyOf(id, Suffix), encoded, ct);
+        // Compressed and sealed in pooled buffers: a snapshot writes hundreds of megabyte-sized blobs, and fresh arrays
+        // for each put the collector and the page-fault handler ahead of the actual work.
+        var compressed = System.Buffers.ArrayPool<byte>.Shared.Rent(_options.Compress ? NativeZstdCompressionStream.BlockBound(content.Length) : 0);
+        byte[]? sealedBuffer = null;
+        try
+        {
+            ReadOnlyMemory<byte> encoded = content;
+            if (_options.Compress)
+                encoded = compressed.AsMemory(0, NativeZstdCompressionStream.CompressBlock(content.Span, _options.CompressionLevel, compressed));
+            if (_options.Encryption is { } key)
+            {
+                sealedBuffer = System.Buffers.ArrayPool<byte>.Shared.Rent(ChunkedAesGcm.SealedLength(encoded.Length));
+                encoded = sealedBuffer.AsMemory(0, ChunkedAesGcm.EncryptBlock(encoded.Span, key.Key, sealedBuffer));
+            }
+            await _store.PutDeferredAsync(KeyOf(id, Suffix), encoded, ct);
+            Interlocked.Add(ref _uploadedBytes, encoded.Length);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(compressed);
+            if (sealedBuffer is not null)
+                System.Buffers.ArrayPool<byte>.Shared.Return(sealedBuffer);
+        }
         _known[id] = true;
         Interlocked.Increment(ref _uploadedBlobs);
-        Interlocked.Add(ref _uploadedBytes, encoded.Length);
         return id;
-    }
-
-    private byte[] Encode(ReadOnlySpan<byte> content)
-    {
-        var payload = _options.Compress ? NativeZstdCompressionStream.CompressBlock(content, _options.CompressionLevel) : content.ToArray();
-        if (_options.Encryption is not { } key)
-            return payload;
-        using var sealedBlob = new MemoryStream(payload.Length + 64);
-        using (var encrypt = ChunkedAesGcm.Encrypt(sealedBlob, key.Key))
-            encrypt.Write(payload);
-        return sealedBlob.ToArray();
     }
 
     /// <summary>Reads a blob written with <paramref name="suffix"/> and checks its content against its id.</summary>

@@ -82,12 +82,19 @@ internal sealed partial class NativeZstdCompressionStream : WriteOnlyStream
 
     public static bool IsAvailable => Loadable.Value;
 
-    /// <summary>One small buffer as one frame (with its size, so it decodes in one call), single-threaded.</summary>
-    public static unsafe byte[] CompressBlock(ReadOnlySpan<byte> content, int level)
+    /// <summary>The most <see cref="CompressBlock"/> can write for a buffer this size.</summary>
+    public static int BlockBound(int contentLength) =>
+        IsAvailable ? (int)ZSTD_compressBound((nuint)contentLength) : ZstdSharp.Compressor.GetCompressBound(contentLength);
+
+    /// <summary>One small buffer as one frame (with its size, so it decodes in one call), single-threaded, into a caller's
+    /// (pooled) buffer of <see cref="BlockBound"/> bytes; returns the bytes written.</summary>
+    public static unsafe int CompressBlock(ReadOnlySpan<byte> content, int level, Span<byte> output)
     {
         if (!IsAvailable)
-            return new ZstdSharp.Compressor(level).Wrap(content).ToArray();
-        var output = new byte[(int)ZSTD_compressBound((nuint)content.Length)];
+        {
+            using var managed = new ZstdSharp.Compressor(level);
+            return managed.Wrap(content, output);
+        }
         nuint written;
         fixed (byte* source = content)
         fixed (byte* destination = output)
@@ -97,7 +104,7 @@ internal sealed partial class NativeZstdCompressionStream : WriteOnlyStream
             written = ZSTD_compressCCtx(_blockContext, destination, (nuint)output.Length, source, (nuint)content.Length, level);
         }
         Check(written);
-        return output[..(int)written];
+        return (int)written;
     }
 
     public NativeZstdCompressionStream(Stream inner, int level, bool leaveOpen)
