@@ -19,9 +19,9 @@ public sealed class StoragePoolOptions : IValidatableObject
     [Range(5, 512)]
     public int PartSizeMb { get; set; } = 8;
 
-    /// <summary>zstd level for new backups (1 fastest … 19 smallest).</summary>
+    /// <summary>zstd level for new backups (1 fastest … 19 smallest); 1 by default, see <see cref="Repository.RepositoryOptions"/>.</summary>
     [Range(1, 19)]
-    public int CompressionLevel { get; set; } = 3;
+    public int CompressionLevel { get; set; } = 1;
 
     /// <summary>
     /// Base64 of 32 bytes. When set, pools bound with encryption use this operator-held key instead of a key generated
