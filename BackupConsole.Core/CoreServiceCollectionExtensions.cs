@@ -7,6 +7,8 @@ using BackupConsole.Core.Executors.Objects;
 using BackupConsole.Core.Executors.Redis;
 using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
+using BackupConsole.Core.Instances;
+using BackupConsole.Core.Plans;
 using BackupConsole.Core.Security;
 using BackupConsole.Core.StoragePools;
 using BackupConsole.Core.Tags;
@@ -18,6 +20,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Quartz;
 
 namespace BackupConsole.Core;
 
@@ -77,6 +80,8 @@ public static class CoreServiceCollectionExtensions
             identity.SignIn.RequireConfirmedAccount = true;
         });
 
+        services.AddScoped<TenantOverride>();
+        services.AddSingleton<TenantScopes>();
         services.AddScoped<TenantProvisioning>();
         services.AddScoped<TenantAdminService>();
         services.AddScoped<ProjectGroupService>();
@@ -114,6 +119,27 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ObjectSnapshotBackup>();
         services.AddSingleton<ObjectSnapshotRestore>();
         services.AddSingleton<ObjectSnapshotRunner>();
+
+        services.AddOptions<InstanceOptions>().Bind(configuration.GetSection(InstanceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<InstanceConnections>();
+        services.AddSingleton<InstanceProbe>();
+        services.AddSingleton<InstanceCapabilities>();
+        services.AddScoped<InstanceService>();
+        services.AddScoped<InstanceHealth>();
+
+        services.AddOptions<PlanOptions>().Bind(configuration.GetSection(PlanOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // The scheduler's store is in memory and rebuilt from the plans at start (PlanScheduler.RebuildAsync).
+        services.AddQuartz();
+        services.AddSingleton<PlanRunner>();
+        services.AddSingleton<PlanScheduler>();
+        services.AddSingleton<IPlanSchedule>(sp => sp.GetRequiredService<PlanScheduler>());
+        services.AddSingleton<PlanTimerText>();
+        services.AddScoped<PlanService>();
+        services.AddScoped<PlanRetention>();
+        services.AddScoped<PlanDependents>();
+        services.AddScoped<IStoragePoolDependents>(sp => sp.GetRequiredService<PlanDependents>());
+        services.AddScoped<IInstanceDependents>(sp => sp.GetRequiredService<PlanDependents>());
+        services.AddScoped<IInstanceStatusListener, PlansFollowTheirSource>();
         return services;
     }
 }

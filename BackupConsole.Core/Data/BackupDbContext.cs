@@ -2,6 +2,8 @@ using System.Linq.Expressions;
 using BackupConsole.Core.Events;
 using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Identity;
+using BackupConsole.Core.Instances;
+using BackupConsole.Core.Plans;
 using BackupConsole.Core.StoragePools;
 using BackupConsole.Core.Tags;
 using BackupConsole.Core.Tenancy;
@@ -26,6 +28,12 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options, I
     public DbSet<ResourceEvent> Events => Set<ResourceEvent>();
 
     public DbSet<StoragePool> StoragePools => Set<StoragePool>();
+
+    public DbSet<Instance> Instances => Set<Instance>();
+
+    public DbSet<BackupPlan> Plans => Set<BackupPlan>();
+
+    public DbSet<BackupData> BackupData => Set<BackupData>();
 
     public ITenantContext TenantContext => tenant;
 

@@ -16,7 +16,7 @@ public sealed class MySqlBackupRunner(
     /// <param name="parallel">Logical: connections reading tables at once, all in one snapshot.</param>
     public async Task<BackupManifest> RunAsync(
         BackupRepository repository, MySqlEndpoint source, string type, TableSelection selection, string? planId,
-        IProgress<string>? progress, CancellationToken ct, string? baseBackupId = null, int parallel = 1)
+        IProgress<string>? progress, CancellationToken ct, string? baseBackupId = null, int parallel = 1, string? backupId = null)
     {
         if (parallel is < 1 or > MaxParallel)
             throw new MySqlBackupException($"Parallel reads must be between 1 and {MaxParallel}, not {parallel}.");
@@ -35,7 +35,7 @@ public sealed class MySqlBackupRunner(
                 "logical" => await logical.RunAsync(source, selection, set, progress, ct, parallel),
                 "snapshot" => await snapshot.BackupAsync(source, selection, set, progress, ct),
                 _ => await physical.BackupAsync(source, selection, parent, set, progress, ct),
-            }, ct);
+            }, ct, backupId);
     }
 
     private static async Task<BackupManifest> ParentAsync(

@@ -35,6 +35,11 @@ public sealed class ToolProcess : IAsyncDisposable
 
     public Stream StandardInput => _process.StandardInput.BaseStream;
 
+    /// <summary>Whether <paramref name="program"/> is an executable file in one of the PATH directories.</summary>
+    public static bool IsOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        .Any(directory => File.Exists(Path.Combine(directory, program)));
+
     public static ToolProcess Start(string program, IEnumerable<string> arguments, bool redirectInput = false)
     {
         var start = new ProcessStartInfo(program)

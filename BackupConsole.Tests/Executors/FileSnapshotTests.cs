@@ -191,11 +191,12 @@ public sealed class FileSnapshotTests : IAsyncLifetime
     [Fact]
     public async Task Pruning_after_a_deletion_removes_only_blobs_no_remaining_snapshot_needs()
     {
-        File.WriteAllBytes(Path.Combine(Source, "shared.bin"), RandomNumberGenerator.GetBytes(600_000));
-        File.WriteAllBytes(Path.Combine(Source, "only-in-first.bin"), RandomNumberGenerator.GetBytes(500_000));
+        // Each file below the smallest chunk size is exactly one blob, wherever random content would put a cut point.
+        File.WriteAllBytes(Path.Combine(Source, "shared.bin"), RandomNumberGenerator.GetBytes(250_000));
+        File.WriteAllBytes(Path.Combine(Source, "only-in-first.bin"), RandomNumberGenerator.GetBytes(200_000));
         var first = await Runner().RunAsync(_repository, Source, "snapshot", null, null, null, Ct);
         File.Delete(Path.Combine(Source, "only-in-first.bin"));
-        File.WriteAllBytes(Path.Combine(Source, "only-in-second.bin"), RandomNumberGenerator.GetBytes(400_000));
+        File.WriteAllBytes(Path.Combine(Source, "only-in-second.bin"), RandomNumberGenerator.GetBytes(150_000));
         var second = await Runner().RunAsync(_repository, Source, "snapshot", null, null, null, Ct);
         await _repository.DeleteSetAsync(first.BackupId, Ct);
 
@@ -205,7 +206,7 @@ public sealed class FileSnapshotTests : IAsyncLifetime
 
         Assert.Equal((0, 1), (young.Deleted, young.KeptYoung));
         Assert.Equal(1, pruned.Deleted);
-        Assert.InRange(pruned.DeletedBytes, 500_000, 510_000);
+        Assert.InRange(pruned.DeletedBytes, 200_000, 201_000);
         Assert.Equal(0, again.Deleted);
         await _repository.VerifyAsync(second.BackupId, null, Ct);
         await Restore().RunAsync(_repository, second, null, Path.Combine(_root, "after-prune"), null, Ct);

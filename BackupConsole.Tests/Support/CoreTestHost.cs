@@ -57,7 +57,8 @@ public sealed class CoreTestHost : IAsyncDisposable
         collection.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         collection.AddSingleton<IConfiguration>(configuration);
         collection.AddBackupConsoleCore(configuration);
-        collection.AddSingleton<ITenantContext>(tenant);
+        // Background runs act for the tenant their scope names; everything else for whom the test acts as.
+        collection.AddScoped<ITenantContext>(sp => sp.GetRequiredService<TenantOverride>().Context ?? tenant);
         // What the web app adds for sign-in; CheckPasswordSignInAsync needs no HTTP request.
         collection.AddHttpContextAccessor();
         collection.AddAuthentication().AddIdentityCookies();

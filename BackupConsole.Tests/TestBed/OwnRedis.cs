@@ -31,23 +31,43 @@ public sealed class OwnRedis : IAsyncDisposable
         listener.Stop();
         var redis = new OwnRedis(port);
         Directory.CreateDirectory(redis._directory);
+        await redis.LaunchAsync(ct);
+        return redis;
+    }
+
+    /// <summary>Stops the server (an instance going offline); <see cref="StartAgainAsync"/> brings it back on the same port.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+        _process = null;
+    }
+
+    public Task StartAgainAsync(CancellationToken ct) => LaunchAsync(ct);
+
+    private async Task LaunchAsync(CancellationToken ct)
+    {
         var start = new ProcessStartInfo("redis-server") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "--port", port.ToString(), "--bind", "127.0.0.1", "--dir", redis._directory, "--save", "", "--appendonly", "no", "--requirepass", redis.Password })
+        foreach (var arg in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--dir", _directory, "--save", "", "--appendonly", "no", "--requirepass", Password })
             start.ArgumentList.Add(arg);
-        redis._process = Process.Start(start)!;
+        _process = Process.Start(start)!;
         for (var i = 0; i < 100; i++)
         {
             try
             {
-                await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Service.Options());
-                return redis;
+                await using var connection = await ConnectionMultiplexer.ConnectAsync(Service.Options());
+                return;
             }
             catch (RedisConnectionException)
             {
                 await Task.Delay(100, ct);
             }
         }
-        throw new TimeoutException($"redis-server on port {port} did not start.");
+        throw new TimeoutException($"redis-server on port {Port} did not start.");
     }
 
     public Task<ConnectionMultiplexer> ConnectAsync() => ConnectionMultiplexer.ConnectAsync(Service.Options());
@@ -56,12 +76,7 @@ public sealed class OwnRedis : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process?.Dispose();
+        await StopAsync();
         if (Directory.Exists(_directory))
             Directory.Delete(_directory, recursive: true);
     }

@@ -26,7 +26,10 @@ internal static class WebServiceCollectionExtensions
         services.AddRequestLocalization(UiCulture.Configure);
 
         services.AddScoped<CurrentUser>();
-        services.AddScoped<ITenantContext, ClaimsTenantContext>();
+        services.AddScoped<ClaimsTenantContext>();
+        // A background scope (a scheduled run, retention) acts for the tenant it names; a request for its signed-in user.
+        services.AddScoped<ITenantContext>(sp =>
+            sp.GetRequiredService<TenantOverride>().Context ?? sp.GetRequiredService<ClaimsTenantContext>());
         services.AddScoped<CircuitHandler, UserCircuitHandler>();
 
         services.AddCascadingAuthenticationState();

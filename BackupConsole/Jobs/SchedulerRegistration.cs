@@ -1,3 +1,5 @@
+using BackupConsole.Core.Instances;
+using BackupConsole.Core.Plans;
 using BackupConsole.Core.StoragePools;
 using Quartz;
 
@@ -9,6 +11,8 @@ internal static class SchedulerRegistration
     public static IServiceCollection AddBackupConsoleScheduler(this IServiceCollection services, IConfiguration configuration)
     {
         var pools = configuration.GetSection(StoragePoolOptions.Section).Get<StoragePoolOptions>() ?? new StoragePoolOptions();
+        var instances = configuration.GetSection(InstanceOptions.Section).Get<InstanceOptions>() ?? new InstanceOptions();
+        var plans = configuration.GetSection(PlanOptions.Section).Get<PlanOptions>() ?? new PlanOptions();
         services.AddQuartz(q =>
         {
             q.AddJob<PoolHealthJob>(j => j.WithIdentity(PoolHealthJob.Key));
@@ -16,7 +20,18 @@ internal static class SchedulerRegistration
                 .ForJob(PoolHealthJob.Key)
                 .StartAt(DateTimeOffset.UtcNow.AddSeconds(5))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(pools.HealthCheckSeconds)).RepeatForever()));
+            q.AddJob<InstanceHealthJob>(j => j.WithIdentity(InstanceHealthJob.Key));
+            q.AddTrigger(t => t
+                .ForJob(InstanceHealthJob.Key)
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(3))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(instances.HealthCheckSeconds)).RepeatForever()));
+            q.AddJob<PlanRetentionJob>(j => j.WithIdentity(PlanRetentionJob.Key));
+            q.AddTrigger(t => t
+                .ForJob(PlanRetentionJob.Key)
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(plans.RetentionCheckMinutes)).RepeatForever()));
         });
+        services.AddHostedService<PlanScheduleStartup>();
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
     }

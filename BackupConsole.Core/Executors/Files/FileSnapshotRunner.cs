@@ -9,7 +9,7 @@ public sealed class FileSnapshotRunner(FileSnapshotBackup snapshot, TimeProvider
 
     /// <param name="baseBackupId">The snapshot whose unchanged files need not be read again; null takes the newest of the same directory.</param>
     public async Task<BackupManifest> RunAsync(
-        BackupRepository repository, string directory, string type, string? planId, string? baseBackupId, IProgress<string>? progress, CancellationToken ct)
+        BackupRepository repository, string directory, string type, string? planId, string? baseBackupId, IProgress<string>? progress, CancellationToken ct, string? backupId = null)
     {
         if (type != "snapshot")
             throw new BackupException($"File storage is backed up as snapshots; '{type}' is not available for it.");
@@ -20,6 +20,6 @@ public sealed class FileSnapshotRunner(FileSnapshotBackup snapshot, TimeProvider
             ? await repository.ReadManifestAsync(baseBackupId, ct) ?? throw new BackupNotFoundException(baseBackupId, repository.Store.Location)
             : await repository.NewestAsync(m => m.Source.Kind == SourceKind && m.Source.Description == directory, ct);
         return await BackupSetRun.RunAsync(repository, clock, new ManifestSource(SourceKind, directory), "snapshot", planId, null,
-            set => snapshot.RunAsync(directory, repository, previous, set, progress, ct), ct);
+            set => snapshot.RunAsync(directory, repository, previous, set, progress, ct), ct, backupId);
     }
 }

@@ -1,0 +1,81 @@
+using BackupConsole.Core.Data;
+using BackupConsole.Core.Events;
+using BackupConsole.Core.StoragePools;
+using BackupConsole.Core.StoragePools.Repository;
+using BackupConsole.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace BackupConsole.Core.Plans;
+
+/// <summary>
+/// Deletes backup data older than its plan's retention (R-PLAN-14), except backups a kept backup builds on: an
+/// incremental's whole chain stays while any of its links is kept. Each deletion is an event; shared blobs no
+/// remaining snapshot references are pruned after a grace period that covers running snapshots.
+/// </summary>
+public sealed class PlanRetention(TenantDbFactory dbFactory, TenantScopes scopes, EventLog events, TimeProvider clock, ILogger<PlanRetention> logger)
+{
+    public static readonly TimeSpan BlobGrace = TimeSpan.FromHours(6);
+
+    public sealed record Result(int Deleted, int KeptForChains);
+
+    public async Task<Result> ApplyAsync(CancellationToken ct)
+    {
+        await using var system = dbFactory.ForSystem();
+        var now = clock.GetUtcNow();
+        var plans = await system.Plans.AsNoTracking().Select(p => new { p.Id, p.TenantId, p.RetentionDays }).ToListAsync(ct);
+        var rows = await system.BackupData.AsNoTracking().Where(d => d.Status != BackupDataStatus.Running).ToListAsync(ct);
+        var retention = plans.ToDictionary(p => p.Id, p => p.RetentionDays);
+        bool Expired(BackupData d) => (d.FinishedAt ?? d.StartedAt) < now.AddDays(-retention.GetValueOrDefault(d.PlanId, int.MaxValue / 2));
+
+        // Everything a kept backup needs: its parent, the parent's parent, … across plans (incrementals build on their related full plan).
+        var byId = rows.ToDictionary(r => r.Id);
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var kept in rows.Where(r => r.Status == BackupDataStatus.Available && !Expired(r)))
+        {
+            var parent = kept.ParentId;
+            while (parent is not null && needed.Add(parent))
+                parent = byId.GetValueOrDefault(parent)?.ParentId;
+        }
+        var expired = rows.Where(Expired).ToList();
+        var deleted = 0;
+        foreach (var tenant in expired.Where(r => !needed.Contains(r.Id)).GroupBy(r => r.TenantId))
+            deleted += await DeleteAsync(tenant.Key, tenant.ToList(), ct);
+        return new Result(deleted, expired.Count(r => needed.Contains(r.Id)));
+    }
+
+    private async Task<int> DeleteAsync(string tenantId, IReadOnlyList<BackupData> expired, CancellationToken ct)
+    {
+        await using var scope = scopes.ForTenant(tenantId);
+        var pools = scope.ServiceProvider.GetRequiredService<StoragePoolService>();
+        var dbs = scope.ServiceProvider.GetRequiredService<IDbContextFactory<BackupDbContext>>();
+        var deleted = 0;
+        foreach (var pool in expired.GroupBy(r => r.PoolId))
+        {
+            try
+            {
+                await using var repository = await pools.OpenRepositoryAsync(pool.Key, ct);
+                foreach (var row in pool)
+                {
+                    // A failed run left no set; an available one loses its manifest first, so it stops being a backup at once.
+                    if (row.Status == BackupDataStatus.Available)
+                        await repository.Repository.DeleteSetAsync(row.Id, ct);
+                    await using var db = await dbs.CreateDbContextAsync(ct);
+                    db.BackupData.Remove(await db.BackupData.SingleAsync(d => d.Id == row.Id, ct));
+                    await events.RecordAsync(db, row.PlanId, "BackupExpired", EventLevel.Info, $"{row.Id} ({row.Status}, {(row.FinishedAt ?? row.StartedAt):u})", ct);
+                    await db.SaveChangesAsync(ct);
+                    deleted++;
+                }
+                IReadOnlyCollection<EncryptionKey> keys = repository.Key is { } key ? [key] : [];
+                await BlobPruner.PruneAsync(repository.Repository, keys, BlobGrace, clock, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The pool may be offline: what was not deleted is tried again at the next check.
+                logger.LogWarning(ex, "Retention in pool {PoolId} stopped: {Reason}", pool.Key, ex.Message);
+            }
+        }
+        return deleted;
+    }
+}

@@ -1,0 +1,260 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using BackupConsole.Core.Common;
+using BackupConsole.Core.Data;
+using BackupConsole.Core.Events;
+using BackupConsole.Core.Executors;
+using BackupConsole.Core.Executors.Files;
+using BackupConsole.Core.Executors.MySql;
+using BackupConsole.Core.Executors.Objects;
+using BackupConsole.Core.Executors.Redis;
+using BackupConsole.Core.Gateways;
+using BackupConsole.Core.Instances;
+using BackupConsole.Core.Localization;
+using BackupConsole.Core.StoragePools;
+using BackupConsole.Core.StoragePools.Repository;
+using BackupConsole.Core.Tenancy;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Localization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace BackupConsole.Core.Plans;
+
+/// <summary>
+/// Runs plans (R-PLAN-8): one run of a plan at a time, a bounded number per tenant, each recorded as a backup-data
+/// row (running → available / failed) whose id is the backup set's, so the row matches the manifest in the pool.
+/// The same path serves 执行 in the UI, the schedule and the API.
+/// </summary>
+public sealed class PlanRunner(
+    TenantScopes scopes,
+    EventLog events,
+    IOptions<PlanOptions> options,
+    IStringLocalizer<CoreText> text,
+    TimeProvider clock,
+    ILogger<PlanRunner> logger) : IAsyncDisposable
+{
+    public const string ManualTrigger = "manual";
+    public const string ScheduleTrigger = "schedule";
+    public const string CatchUpTrigger = "catch-up";
+
+    private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _tenantSlots = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>Starts a run in the background; refused (with the reason) while the plan runs, when it is paused for a
+    /// scheduled trigger, or while its pool is offline. Returns the new backup's id.</summary>
+    public async Task<OperationResult<string>> StartAsync(string tenantId, string planId, string trigger, CancellationToken ct = default)
+    {
+        await using (var scope = scopes.ForTenant(tenantId))
+        await using (var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForTenant(tenantId))
+        {
+            var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, ct);
+            if (plan is null)
+                return OperationResult<string>.Fail("", text["Plan.NotFound"]);
+            if (trigger != ManualTrigger && (plan.Paused || plan.AutoPaused || plan.Strategy == PlanStrategy.Manual))
+                return OperationResult<string>.Fail("", text["Plan.NotScheduledNow", plan.Name]);
+            var pool = await db.StoragePools.AsNoTracking().SingleAsync(p => p.Id == plan.PoolId, ct);
+            if (pool.Status == StoragePoolStatus.Offline)
+                return OperationResult<string>.Fail("", text["Plan.PoolOffline", pool.Name]);
+            if (await db.BackupData.AnyAsync(d => d.PlanId == planId && d.Status == BackupDataStatus.Running, ct))
+                return OperationResult<string>.Fail("", text["Plan.AlreadyRunning", plan.Name]);
+        }
+        var backupId = ResourceIds.New(ResourceIds.BackupSet);
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = RunAsync(tenantId, planId, backupId, trigger, start.Task);
+        if (!_running.TryAdd(planId, run))
+        {
+            start.SetCanceled();
+            await run;
+            return OperationResult<string>.Fail("", text["Plan.AlreadyRunning", planId]);
+        }
+        start.SetResult();
+        return OperationResult<string>.Ok(backupId);
+    }
+
+    public bool IsRunning(string planId) => _running.ContainsKey(planId);
+
+    /// <summary>Waits for the plan's current run, if any (tests, shutdown).</summary>
+    public Task WaitAsync(string planId) => _running.TryGetValue(planId, out var run) ? run : Task.CompletedTask;
+
+    private async Task RunAsync(string tenantId, string planId, string backupId, string trigger, Task start)
+    {
+        try
+        {
+            await start;
+        }
+        catch (TaskCanceledException)
+        {
+            return; // Another request registered its run first.
+        }
+        var ct = _stopping.Token;
+        var slot = _tenantSlots.GetOrAdd(tenantId, _ => new SemaphoreSlim(options.Value.MaxConcurrentRunsPerTenant));
+        try
+        {
+            await slot.WaitAsync(ct);
+            try
+            {
+                await using var scope = scopes.ForTenant(tenantId);
+                await ExecuteAsync(scope.ServiceProvider, planId, backupId, trigger, ct);
+            }
+            finally
+            {
+                slot.Release();
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            logger.LogWarning("Run {BackupId} of plan {PlanId} stopped with the console", backupId, planId);
+        }
+        catch (Exception ex)
+        {
+            // Only the bookkeeping around a run gets here (the run's own failures are recorded on its row).
+            logger.LogError(ex, "Run {BackupId} of plan {PlanId} could not be recorded", backupId, planId);
+        }
+        finally
+        {
+            _running.TryRemove(planId, out _);
+        }
+    }
+
+    private async Task ExecuteAsync(IServiceProvider services, string planId, string backupId, string trigger, CancellationToken ct)
+    {
+        var dbs = services.GetRequiredService<IDbContextFactory<BackupDbContext>>();
+        BackupPlan plan;
+        Instance instance;
+        BackupData row;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            plan = await db.Plans.SingleAsync(p => p.Id == planId, ct);
+            instance = await db.Instances.AsNoTracking().SingleAsync(i => i.Id == plan.InstanceId, ct);
+            var now = clock.GetUtcNow();
+            row = new BackupData
+            {
+                Id = backupId, PlanId = plan.Id, PoolId = plan.PoolId, BackupType = plan.BackupType, Status = BackupDataStatus.Running,
+                Trigger = trigger, StartedAt = now,
+            };
+            db.BackupData.Add(row);
+            plan.LastRunAt = now;
+            plan.LastRunStatus = BackupDataStatus.Running;
+            await events.RecordAsync(db, plan.Id, "BackupStarted", EventLevel.Info, $"{backupId} ({trigger})", ct);
+            await db.SaveChangesAsync(ct);
+        }
+
+        BackupManifest? manifest = null;
+        string? error = null;
+        try
+        {
+            if (instance.Status == InstanceStatus.Offline)
+                throw new BackupException(text["Plan.SourceOffline", instance.Name, instance.StatusMessage ?? ""]);
+            await using var pool = await services.GetRequiredService<StoragePoolService>().OpenRepositoryAsync(plan.PoolId, ct);
+            manifest = await BackUpAsync(services, plan, instance, pool.Repository, backupId, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            error = ex.Message;
+            logger.LogWarning(ex, "Run {BackupId} of plan {PlanId} failed", backupId, planId);
+        }
+        finally
+        {
+            await FinishAsync(dbs, plan.Id, backupId, manifest, error ?? (manifest is null ? text["Plan.RunStopped"] : null));
+        }
+    }
+
+    private async Task<BackupManifest> BackUpAsync(
+        IServiceProvider services, BackupPlan plan, Instance instance, BackupRepository repository, string backupId, CancellationToken ct)
+    {
+        var connections = services.GetRequiredService<InstanceConnections>();
+        switch (instance.Kind)
+        {
+            case InstanceKind.MySql:
+                var baseId = plan.BackupType == "incremental" ? await ChainTipAsync(services, plan, ct) : null;
+                return await services.GetRequiredService<MySqlBackupRunner>().RunAsync(
+                    repository, connections.MySql(instance), plan.BackupType, TableSelection.Parse(plan.Selection), plan.Id, null, ct,
+                    baseId, parallel: Math.Clamp(Environment.ProcessorCount, 2, 4), backupId: backupId);
+            case InstanceKind.Redis:
+                return await services.GetRequiredService<RedisBackupRunner>().RunAsync(
+                    repository, connections.Redis(instance), plan.BackupType, plan.Id, null, ct, backupId);
+            case InstanceKind.ObjectStorage:
+                var route = instance.External ? await services.GetRequiredService<GatewayService>().GetRouteAsync(ct) : null;
+                using (var bucket = connections.Bucket(instance, route))
+                    return await services.GetRequiredService<ObjectSnapshotRunner>().RunAsync(
+                        repository, bucket, plan.BackupType, plan.Id, null, null, ct, backupId);
+            default:
+                return await services.GetRequiredService<FileSnapshotRunner>().RunAsync(
+                    repository, instance.Path!, plan.BackupType, plan.Id, null, null, ct, backupId);
+        }
+    }
+
+    /// <summary>An incremental builds on the newest available backup of its chain: the related full plan's physical
+    /// backups and this plan's own incrementals.</summary>
+    private static async Task<string> ChainTipAsync(IServiceProvider services, BackupPlan plan, CancellationToken ct)
+    {
+        await using var db = await services.GetRequiredService<IDbContextFactory<BackupDbContext>>().CreateDbContextAsync(ct);
+        var tip = await db.BackupData.AsNoTracking()
+            .Where(d => (d.PlanId == plan.RelatedPlanId || d.PlanId == plan.Id) && d.Status == BackupDataStatus.Available && d.PoolId == plan.PoolId)
+            .OrderByDescending(d => d.FinishedAt)
+            .Select(d => d.Id)
+            .FirstOrDefaultAsync(ct);
+        return tip ?? throw new BackupException(services.GetRequiredService<IStringLocalizer<CoreText>>()["Plan.NoFullBackupYet"]);
+    }
+
+    private async Task FinishAsync(IDbContextFactory<BackupDbContext> dbs, string planId, string backupId, BackupManifest? manifest, string? error)
+    {
+        // Recorded even when the console is stopping: a row must never stay "running" after its run is over.
+        await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
+        var row = await db.BackupData.SingleAsync(d => d.Id == backupId);
+        var plan = await db.Plans.SingleAsync(p => p.Id == planId);
+        row.FinishedAt = clock.GetUtcNow();
+        if (manifest is not null)
+        {
+            row.Status = BackupDataStatus.Available;
+            row.ParentId = manifest.ParentBackupId;
+            row.SizeBytes = manifest.Properties.TryGetValue("bytes", out var bytes) && long.TryParse(bytes, CultureInfo.InvariantCulture, out var b) ? b : manifest.RawBytes;
+            row.StoredBytes = manifest.StoredBytes + (manifest.Properties.TryGetValue("uploadedBytes", out var uploaded)
+                && long.TryParse(uploaded, CultureInfo.InvariantCulture, out var u) ? u : 0);
+            await events.RecordAsync(db, planId, "BackupSucceeded", EventLevel.Info, backupId, CancellationToken.None);
+        }
+        else
+        {
+            row.Status = BackupDataStatus.Failed;
+            row.Error = error is { Length: > 4000 } ? error[..4000] : error;
+            await events.RecordAsync(db, planId, "BackupFailed", EventLevel.Warning, $"{backupId}: {row.Error}", CancellationToken.None);
+        }
+        plan.LastRunStatus = row.Status;
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    /// <summary>Rows a killed console left "running" are failed at start: their runs are gone and wrote no manifest.</summary>
+    public async Task<int> FailInterruptedRunsAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.ForSystem();
+        await using var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForSystem();
+        var stale = await db.BackupData.Where(d => d.Status == BackupDataStatus.Running).ToListAsync(ct);
+        var plans = stale.Select(d => d.PlanId).Distinct().ToList();
+        foreach (var row in stale.Where(r => !_running.ContainsKey(r.PlanId)))
+        {
+            row.Status = BackupDataStatus.Failed;
+            row.FinishedAt = clock.GetUtcNow();
+            row.Error = text["Plan.RunInterrupted"];
+            await events.RecordAsync(db, row.PlanId, "BackupFailed", EventLevel.Warning, $"{row.Id}: {row.Error}", ct, row.TenantId);
+        }
+        foreach (var plan in await db.Plans.Where(p => plans.Contains(p.Id) && p.LastRunStatus == BackupDataStatus.Running).ToListAsync(ct))
+            if (!_running.ContainsKey(plan.Id))
+                plan.LastRunStatus = BackupDataStatus.Failed;
+        await db.SaveChangesAsync(ct);
+        return stale.Count;
+    }
+
+    /// <summary>Stops running backups (each is recorded as failed) and waits for them; safe to call more than once.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_running.Values);
+    }
+
+    private int _disposed;
+}
