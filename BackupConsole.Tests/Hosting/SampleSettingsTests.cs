@@ -20,6 +20,8 @@ public sealed class SampleSettingsTests
         { typeof(PlatformStorageOptions), PlatformStorageOptions.Section },
         { typeof(StoragePoolOptions), StoragePoolOptions.Section },
         { typeof(MySqlSnapshotOptions), MySqlSnapshotOptions.Section },
+        { typeof(BackupConsole.Core.Instances.InstanceOptions), BackupConsole.Core.Instances.InstanceOptions.Section },
+        { typeof(BackupConsole.Core.Plans.PlanOptions), BackupConsole.Core.Plans.PlanOptions.Section },
     };
 
     [Theory]
