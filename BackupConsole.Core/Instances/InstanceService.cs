@@ -23,6 +23,7 @@ public sealed partial class InstanceService(
     InstanceCapabilities capabilities,
     GatewayService gateways,
     IEnumerable<IInstanceDependents> dependents,
+    InstanceConnections connections,
     IOptions<InstanceOptions> options,
     IStringLocalizer<CoreText> text,
     TimeProvider clock)
@@ -110,6 +111,36 @@ public sealed partial class InstanceService(
         await events.RecordAsync(db, instance.Id, "InstanceDeleted", EventLevel.Info, instance.Name, ct);
         await db.SaveChangesAsync(ct);
         return OperationResult.Ok();
+    }
+
+    /// <summary>A MySQL instance's user databases and their tables, read live for the plan dialog's selection (R-PLAN-2).</summary>
+    public async Task<OperationResult<IReadOnlyList<(string Database, IReadOnlyList<string> Tables)>>> ListSchemaAsync(string id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.RequireTenant();
+        var instance = await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id && i.Kind == InstanceKind.MySql, ct);
+        if (instance is null)
+            return OperationResult<IReadOnlyList<(string, IReadOnlyList<string>)>>.Fail("", text["Instance.NotFound"]);
+        try
+        {
+            await using var connection = new MySqlConnector.MySqlConnection(connections.MySql(instance).ConnectionString());
+            await connection.OpenAsync(ct);
+            await using var command = new MySqlConnector.MySqlCommand(
+                "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME", connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            var tables = new List<(string Database, string Table)>();
+            while (await reader.ReadAsync(ct))
+                tables.Add((reader.GetString(0), reader.GetString(1)));
+            return OperationResult<IReadOnlyList<(string, IReadOnlyList<string>)>>.Ok(tables
+                .Where(t => !Executors.MySql.TableSelection.IsSystemDatabase(t.Database))
+                .GroupBy(t => t.Database)
+                .Select(g => (g.Key, (IReadOnlyList<string>)g.Select(t => t.Table).ToList()))
+                .ToList());
+        }
+        catch (MySqlConnector.MySqlException ex)
+        {
+            return OperationResult<IReadOnlyList<(string, IReadOnlyList<string>)>>.Fail("", text["Instance.ConnectionFailed", ex.Message]);
+        }
     }
 
     /// <summary>The dialog's 连接测试: connects with what was entered (or, for an empty secret, the stored one) and saves nothing.</summary>

@@ -15,7 +15,8 @@ public sealed record PlanInput(
     string? Selection = null,
     string? RelatedPlanId = null,
     string? Remark = null,
-    string? ProjectGroupId = null);
+    string? ProjectGroupId = null,
+    IReadOnlyList<Tags.Tag>? Tags = null);
 
 /// <summary>The list's filters, search and page (R-PLAN-3); all optional.</summary>
 public sealed record PlanQuery(
@@ -51,6 +52,7 @@ public sealed record PlanView(
     string? RelatedPlanId,
     string? RelatedPlanName,
     string ProjectGroupId,
+    IReadOnlyList<Tags.Tag> Tags,
     DateTimeOffset? LastRunAt,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt);

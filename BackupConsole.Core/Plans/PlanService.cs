@@ -20,6 +20,7 @@ public sealed class PlanService(
     InstanceCapabilities capabilities,
     PlanTimerText timerText,
     IPlanSchedule schedule,
+    PlanRunner runner,
     IStringLocalizer<CoreText> text,
     TimeProvider clock)
 {
@@ -53,7 +54,8 @@ public sealed class PlanService(
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
         var page = await rows.OrderByDescending(r => r.Plan.CreatedAt).ThenBy(r => r.Plan.Id)
             .Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new PlanPage(page.Select(ToView).ToList(), total);
+        var tagsById = await tags.GetTagsAsync(db, page.Select(r => r.Plan.Id).ToList(), ct);
+        return new PlanPage(page.Select(r => ToView(r, tagsById.GetValueOrDefault(r.Plan.Id, []))).ToList(), total);
     }
 
     public async Task<PlanView?> GetAsync(string planId, CancellationToken ct = default)
@@ -61,7 +63,7 @@ public sealed class PlanService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.RequireTenant();
         var row = await Rows(db).SingleOrDefaultAsync(r => r.Plan.Id == planId, ct);
-        return row is null ? null : ToView(row);
+        return row is null ? null : ToView(row, (await tags.GetTagsAsync(db, [planId], ct)).GetValueOrDefault(planId, []));
     }
 
     // Member-initialised (not a constructor) so EF can still filter, order and page on the projection.
@@ -94,14 +96,14 @@ public sealed class PlanService(
             RelatedPlanName = db.Plans.Where(r => r.Id == p.RelatedPlanId).Select(r => r.Name).FirstOrDefault(),
         };
 
-    private PlanView ToView(PlanRow r)
+    private PlanView ToView(PlanRow r, IReadOnlyList<Tag> tagList)
     {
         var p = r.Plan;
         var timer = p.Strategy == PlanStrategy.Scheduled ? p.Timer : null;
         return new PlanView(
             p.Id, p.Name, p.Remark, r.Status, p.PoolId, r.PoolName, p.SourceKind, r.Instance.Region, p.InstanceId, r.InstanceName,
             InstanceService.Address(r.Instance), p.Strategy, timer is null ? null : timerText.Describe(timer), timer, p.BackupType, p.Selection,
-            p.RetentionDays, p.RelatedPlanId, r.RelatedPlanName, p.ProjectGroupId, p.LastRunAt, p.CreatedAt, p.UpdatedAt);
+            p.RetentionDays, p.RelatedPlanId, r.RelatedPlanName, p.ProjectGroupId, tagList, p.LastRunAt, p.CreatedAt, p.UpdatedAt);
     }
 
     public async Task<OperationResult<PlanView>> CreateAsync(PlanInput input, CancellationToken ct = default)
@@ -125,6 +127,7 @@ public sealed class PlanService(
         };
         Apply(plan, input, instance!);
         db.Plans.Add(plan);
+        await tags.StageAsync(db, plan.Id, input.Tags ?? [], ct);
         await events.RecordAsync(db, plan.Id, "PlanCreated", EventLevel.Info, Summary(plan), ct);
         await db.SaveChangesAsync(ct);
         await schedule.PlanChangedAsync(tenantId, plan.Id, ct);
@@ -146,6 +149,7 @@ public sealed class PlanService(
         if (wasScheduled && plan.Strategy == PlanStrategy.Manual)
             plan.Paused = plan.AutoPaused = false; // Manual plans cannot be paused (R-PLAN-10).
         plan.UpdatedAt = clock.GetUtcNow();
+        await tags.StageAsync(db, plan.Id, input.Tags ?? [], ct);
         await events.RecordAsync(db, plan.Id, "PlanUpdated", EventLevel.Info, Summary(plan), ct);
         await db.SaveChangesAsync(ct);
         await schedule.PlanChangedAsync(tenantId, plan.Id, ct);
@@ -173,6 +177,13 @@ public sealed class PlanService(
         await db.SaveChangesAsync(ct);
         await schedule.PlanChangedAsync(tenantId, plan.Id, ct);
         return OperationResult.Ok();
+    }
+
+    /// <summary>执行: starts a run now, for scheduled and manual plans alike (R-PLAN-8); returns the new backup's id.</summary>
+    public async Task<OperationResult<string>> ExecuteAsync(string planId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await runner.StartAsync(db.RequireTenant(), planId, PlanRunner.ManualTrigger, ct);
     }
 
     /// <summary>Pauses a scheduled plan: its timer stops firing until resumed (R-PLAN-10).</summary>
@@ -228,6 +239,7 @@ public sealed class PlanService(
             errors.Add(new("Name", text["Plan.NameTaken", name]));
         if (input.Remark is { Length: > BackupPlan.MaxRemarkLength })
             errors.Add(new("Remark", text["Plan.RemarkLength", BackupPlan.MaxRemarkLength]));
+        errors.AddRange(tags.Validate(input.Tags ?? []));
         if (input.RetentionDays is < 1 or > MaxRetentionDays)
             errors.Add(new("RetentionDays", text["Plan.RetentionRange", MaxRetentionDays]));
         if (!await db.StoragePools.AnyAsync(p => p.Id == input.PoolId, ct))

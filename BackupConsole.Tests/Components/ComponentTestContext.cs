@@ -39,6 +39,8 @@ public static class ComponentTestContext
             ctx.Services.AddScoped(_ => core.Get<ProjectGroupService>());
             ctx.Services.AddScoped(_ => core.Get<TenantAdminService>());
             ctx.Services.AddScoped(_ => core.Get<StoragePoolService>());
+            ctx.Services.AddScoped(_ => core.Get<Core.Instances.InstanceService>());
+            ctx.Services.AddScoped(_ => core.Get<Core.Plans.PlanService>());
         }
         return ctx;
     }

@@ -1,5 +1,5 @@
 using BackupConsole.Components.Layout;
-using BackupConsole.Components.Pages.Plans;
+using BackupConsole.Components.Pages.Alerts;
 using BackupConsole.Components.Shared;
 using BackupConsole.Core.Identity;
 using BackupConsole.Tests.Support;
@@ -105,12 +105,12 @@ public sealed class ShellTests
         await using var ctx = ComponentTestContext.Create(culture: "en-US");
         ctx.SignIn("alice", "acme");
 
-        var page = ctx.Render<PlansPage>();
+        var page = ctx.Render<AlertsPage>();
 
-        Assert.Equal("Backup Plans", page.Find("#page-title").TextContent);
+        Assert.Equal("Alerts", page.Find("#page-title").TextContent);
         var planned = page.Find("[data-testid=planned-area]");
-        Assert.Contains("retention days", planned.TextContent);
-        Assert.Equal(5, planned.QuerySelectorAll(".mud-list-item").Length);
+        Assert.Contains("silence period", planned.TextContent);
+        Assert.Equal(3, planned.QuerySelectorAll(".mud-list-item").Length);
     }
 
     [Fact]

@@ -1,0 +1,107 @@
+using BackupConsole.Components.Pages.Instances;
+using BackupConsole.Components.Pages.Plans;
+using BackupConsole.Core.Instances;
+using BackupConsole.Core.Plans;
+using BackupConsole.Core.StoragePools;
+using BackupConsole.Tests.Plans;
+using BackupConsole.Tests.Support;
+using Bunit;
+
+namespace BackupConsole.Tests.Components;
+
+/// <summary>The 实例 page and the 备份计划 list and dialog (R-PLAN-1, 3, 7, 10) rendered with bUnit over Core's real services.</summary>
+public sealed class PlansPageTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private static async Task<(CoreTestHost Core, BunitContext Ctx, string Pool)> StartAsync()
+    {
+        var (core, ctx) = await ComponentTestContext.ForTenantUserAsync(CoreTestHost.StartAsync());
+        var pool = await core.Get<StoragePoolService>().BindPlatformAsync(new PlatformPoolInput("main", null, null), Ct);
+        return (core, ctx, pool.Value!.Id);
+    }
+
+    [Fact]
+    public async Task The_plan_list_shows_every_column_the_guide_names_with_the_timer_as_text()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, pool) = await StartAsync();
+        await using var _ = core;
+        await using var __ = ctx;
+        var source = await PlanTestKit.AddDirectoryAsync(core);
+        var id = await PlanTestKit.AddPlanAsync(core, PlanTestKit.Scheduled("nightly", source, pool,
+            new PlanTimer(RepeatCycle.Weekly, [1, 3], [new TimeOnly(2, 0)], "Asia/Shanghai")));
+
+        var page = ctx.RenderWithProviders<PlansPage>();
+
+        var headers = page.WaitForElements("[data-testid=plans-table] th").Select(h => h.TextContent.Trim()).ToList();
+        Assert.Equal(["名称", "资源ID", "状态", "存储池", "源数据类型", "源数据地域", "源数据", "备份策略", "定时器", "备份类型", "备份保留时间(天)", "关联计划", "创建时间", "更新时间", "操作"], headers);
+        page.WaitForAssertion(() => Assert.Contains(id, page.Find("[data-testid=plans-table] tbody tr").TextContent));
+        var row = page.Find("[data-testid=plans-table] tbody tr").TextContent;
+        Assert.Contains("可用", row);
+        Assert.Contains("文件存储", row);
+        Assert.Contains("定时执行", row);
+        Assert.Contains("快照备份", row);
+        Assert.Equal("每周一、周三 02:00（Asia/Shanghai）", page.Find("[data-testid=plan-timer]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Pausing_from_the_list_shows_the_plan_paused_and_offers_resume()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, pool) = await StartAsync();
+        await using var _ = core;
+        await using var __ = ctx;
+        var source = await PlanTestKit.AddDirectoryAsync(core);
+        await PlanTestKit.AddPlanAsync(core, PlanTestKit.Scheduled("nightly", source, pool));
+        var page = ctx.RenderWithProviders<PlansPage>();
+
+        page.WaitForElement("[data-testid=pause-plan]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("已暂停", page.Find("[data-testid=plan-status]").TextContent.Trim()));
+        Assert.NotNull(page.Find("[data-testid=resume-plan]"));
+    }
+
+    [Fact]
+    public async Task The_create_dialog_refuses_a_bad_timer_and_then_creates_a_manual_plan()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, _) = await StartAsync();
+        await using var host = core;
+        await using var __ = ctx;
+        await PlanTestKit.AddDirectoryAsync(core);
+        var page = ctx.RenderWithProviders<PlansPage>();
+
+        page.WaitForElement("[data-testid=create-plan]").Click();
+        page.WaitForElement("input[data-testid=plan-name]").Change("files nightly");
+        page.Find("input[data-testid=plan-times]").Change("25:00");
+        // The tenant's only instance is a directory: the dialog starts on file storage, its instance and snapshot type.
+        page.Find("[data-testid=plan-submit]").Click();
+        page.WaitForAssertion(() => Assert.Contains("请设置 1–24 个互不相同的执行时间", page.Find("[data-testid=plan-dialog]").TextContent));
+
+        page.Find("[data-testid=strategy-manual]").Click();
+        page.Find("[data-testid=plan-submit]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("files nightly", page.Find("[data-testid=plans-table] tbody").TextContent));
+        Assert.Equal(PlanStrategy.Manual, (await host.Get<PlanService>().ListAsync(new PlanQuery(), Ct)).Items.Single().Strategy);
+    }
+
+    [Fact]
+    public async Task The_instance_list_says_which_backup_types_each_source_supports_here()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, _) = await StartAsync();
+        await using var __ = core;
+        await using var ___ = ctx;
+        await PlanTestKit.AddInstanceAsync(core, new InstanceInput("remote db", InstanceKind.MySql, Host: "db.example", UserName: "u", Secret: "p"));
+
+        var page = ctx.RenderWithProviders<InstancesPage>();
+
+        page.WaitForAssertion(() => Assert.Contains("remote db", page.Find("[data-testid=instances-table] tbody").TextContent));
+        var types = page.Find("[data-testid=instance-backup-types]");
+        Assert.Equal(4, types.QuerySelectorAll(".mud-chip").Length);
+        Assert.Single(types.QuerySelectorAll(".mud-chip-filled"));
+        Assert.Contains("逻辑备份", types.QuerySelector(".mud-chip-filled")!.TextContent);
+        Assert.Contains("db.example:3306", page.Find("[data-testid=instances-table] tbody").TextContent);
+    }
+}
