@@ -63,15 +63,44 @@ public sealed class PlanRunner(
         }
         var backupId = ResourceIds.New(ResourceIds.BackupSet);
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var run = RunAsync(tenantId, planId, backupId, trigger, start.Task);
+        var run = RunAsync(tenantId, planId, backupId, start.Task);
         if (!_running.TryAdd(planId, run))
         {
             start.SetCanceled();
             await run;
             return OperationResult<string>.Fail("", text["Plan.AlreadyRunning", planId]);
         }
+        try
+        {
+            // Recorded before this returns: the list shows the plan running (or queued for a slot) at once.
+            await RecordStartAsync(tenantId, planId, backupId, trigger, ct);
+        }
+        catch
+        {
+            start.SetCanceled();
+            await run;
+            _running.TryRemove(planId, out _);
+            throw;
+        }
         start.SetResult();
         return OperationResult<string>.Ok(backupId);
+    }
+
+    private async Task RecordStartAsync(string tenantId, string planId, string backupId, string trigger, CancellationToken ct)
+    {
+        await using var scope = scopes.ForTenant(tenantId);
+        await using var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForTenant(tenantId);
+        var plan = await db.Plans.SingleAsync(p => p.Id == planId, ct);
+        var now = clock.GetUtcNow();
+        db.BackupData.Add(new BackupData
+        {
+            Id = backupId, PlanId = plan.Id, PoolId = plan.PoolId, BackupType = plan.BackupType, Status = BackupDataStatus.Running,
+            Trigger = trigger, StartedAt = now,
+        });
+        plan.LastRunAt = now;
+        plan.LastRunStatus = BackupDataStatus.Running;
+        await events.RecordAsync(db, plan.Id, "BackupStarted", EventLevel.Info, $"{backupId} ({trigger})", ct);
+        await db.SaveChangesAsync(ct);
     }
 
     public bool IsRunning(string planId) => _running.ContainsKey(planId);
@@ -79,7 +108,7 @@ public sealed class PlanRunner(
     /// <summary>Waits for the plan's current run, if any (tests, shutdown).</summary>
     public Task WaitAsync(string planId) => _running.TryGetValue(planId, out var run) ? run : Task.CompletedTask;
 
-    private async Task RunAsync(string tenantId, string planId, string backupId, string trigger, Task start)
+    private async Task RunAsync(string tenantId, string planId, string backupId, Task start)
     {
         try
         {
@@ -87,7 +116,7 @@ public sealed class PlanRunner(
         }
         catch (TaskCanceledException)
         {
-            return; // Another request registered its run first.
+            return; // Another request registered its run first, or recording the start failed.
         }
         var ct = _stopping.Token;
         var slot = _tenantSlots.GetOrAdd(tenantId, _ => new SemaphoreSlim(options.Value.MaxConcurrentRunsPerTenant));
@@ -97,7 +126,7 @@ public sealed class PlanRunner(
             try
             {
                 await using var scope = scopes.ForTenant(tenantId);
-                await ExecuteAsync(scope.ServiceProvider, planId, backupId, trigger, ct);
+                await ExecuteAsync(scope.ServiceProvider, planId, backupId, ct);
             }
             finally
             {
@@ -106,7 +135,13 @@ public sealed class PlanRunner(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+            // Stopped while it waited for a slot: its row must not stay "running".
             logger.LogWarning("Run {BackupId} of plan {PlanId} stopped with the console", backupId, planId);
+            await using var scope = scopes.ForTenant(tenantId);
+            var dbs = scope.ServiceProvider.GetRequiredService<IDbContextFactory<BackupDbContext>>();
+            await using (var db = await dbs.CreateDbContextAsync(CancellationToken.None))
+                if (await db.BackupData.AnyAsync(d => d.Id == backupId && d.Status == BackupDataStatus.Running))
+                    await FinishAsync(dbs, planId, backupId, null, text["Plan.RunStopped"]);
         }
         catch (Exception ex)
         {
@@ -119,27 +154,15 @@ public sealed class PlanRunner(
         }
     }
 
-    private async Task ExecuteAsync(IServiceProvider services, string planId, string backupId, string trigger, CancellationToken ct)
+    private async Task ExecuteAsync(IServiceProvider services, string planId, string backupId, CancellationToken ct)
     {
         var dbs = services.GetRequiredService<IDbContextFactory<BackupDbContext>>();
         BackupPlan plan;
         Instance instance;
-        BackupData row;
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
-            plan = await db.Plans.SingleAsync(p => p.Id == planId, ct);
+            plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == planId, ct);
             instance = await db.Instances.AsNoTracking().SingleAsync(i => i.Id == plan.InstanceId, ct);
-            var now = clock.GetUtcNow();
-            row = new BackupData
-            {
-                Id = backupId, PlanId = plan.Id, PoolId = plan.PoolId, BackupType = plan.BackupType, Status = BackupDataStatus.Running,
-                Trigger = trigger, StartedAt = now,
-            };
-            db.BackupData.Add(row);
-            plan.LastRunAt = now;
-            plan.LastRunStatus = BackupDataStatus.Running;
-            await events.RecordAsync(db, plan.Id, "BackupStarted", EventLevel.Info, $"{backupId} ({trigger})", ct);
-            await db.SaveChangesAsync(ct);
         }
 
         BackupManifest? manifest = null;

@@ -15,7 +15,7 @@ public sealed class PlanRunTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<string> MySqlDatabaseAsync(MariaDbService mariadb)
+    internal static async Task<string> MySqlDatabaseAsync(MariaDbService mariadb)
     {
         var name = "plan_" + Guid.NewGuid().ToString("N")[..8];
         await using var connection = new MySqlConnection(mariadb.ConnectionString().ConnectionString);
@@ -28,7 +28,7 @@ public sealed class PlanRunTests
         return name;
     }
 
-    private static async Task DropAsync(MariaDbService mariadb, string database)
+    internal static async Task DropAsync(MariaDbService mariadb, string database)
     {
         await using var connection = new MySqlConnection(mariadb.ConnectionString().ConnectionString);
         await connection.OpenAsync(Ct);

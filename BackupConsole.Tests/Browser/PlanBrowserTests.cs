@@ -1,0 +1,90 @@
+using BackupConsole.Tests.Plans;
+using BackupConsole.Tests.TestBed;
+using Microsoft.Playwright;
+
+namespace BackupConsole.Tests.Browser;
+
+/// <summary>Issue #7's walk in chromium: register a MySQL instance, create a scheduled logical plan of two tables, execute it, pause and resume it.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class PlanBrowserTests
+{
+    private const string AdminPassword = "Browser-Adm1n-Pass";
+
+    [Fact]
+    public async Task Tenant_user_registers_mysql_creates_a_two_table_plan_runs_pauses_and_resumes_it()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var mariadb = TestServices.RequireMariaDb();
+        var database = await PlanRunTests.MySqlDatabaseAsync(mariadb);
+        try
+        {
+            await using var console = await RunningConsole.StartAsync(AdminPassword, ct);
+            await using var browser = await BrowserSession.OpenAsync(console);
+            var page = browser.Page;
+            await browser.SignInAsync("admin", AdminPassword);
+            await browser.WaitForShellAsync();
+            var password = await browser.CreateTenantUserAsync("acme", "alice");
+            await browser.SignInFirstTimeAsync("alice", password, "Alice-Passw0rd-1");
+            var nav = page.Locator("[data-testid=nav]");
+
+            await nav.GetByText("存储池", new() { Exact = true }).ClickAsync();
+            await page.ClickAsync("[data-testid=bind-pool]");
+            await page.Locator("input[data-testid=pool-name]").FillAsync("main");
+            await page.ClickAsync("[data-testid=bind-pool-submit]");
+            await Assertions.Expect(page.Locator("[data-testid=pools-table]")).ToContainTextAsync("main");
+
+            // The instance: tested before it is saved.
+            await nav.GetByText("实例", new() { Exact = true }).ClickAsync();
+            await page.ClickAsync("[data-testid=register-instance]");
+            await page.Locator("input[data-testid=instance-name]").FillAsync("orders-db");
+            await page.Locator("input[data-testid=instance-host]").FillAsync(mariadb.Host);
+            await page.Locator("input[data-testid=instance-port]").FillAsync(mariadb.Port.ToString());
+            await page.Locator("input[data-testid=instance-user]").FillAsync(mariadb.User);
+            await page.Locator("input[data-testid=instance-secret]").FillAsync(mariadb.Password);
+            await page.ClickAsync("[data-testid=instance-test]");
+            await Assertions.Expect(page.Locator("[data-testid=instance-test-result]")).ToContainTextAsync("连接成功");
+            await browser.ScreenshotAsync("instance-register-zh");
+            await page.ClickAsync("[data-testid=instance-submit]");
+            await Assertions.Expect(page.Locator("[data-testid=instances-table]")).ToContainTextAsync($"{mariadb.Host}:{mariadb.Port}");
+            await Assertions.Expect(page.Locator("body")).Not.ToContainTextAsync(mariadb.Password);
+            await browser.ScreenshotAsync("instance-list-zh");
+
+            // The plan: two tables picked from the live list, a daily timer.
+            await nav.GetByText("备份计划", new() { Exact = true }).ClickAsync();
+            await page.ClickAsync("[data-testid=create-plan]");
+            var dialog = page.Locator("[data-testid=plan-dialog]");
+            await page.Locator("input[data-testid=plan-name]").FillAsync("orders nightly");
+            await dialog.Locator(".mud-select", new() { HasText = "备份的库表" }).Last.ClickAsync();
+            await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"{database}.orders" }).ClickAsync();
+            await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"{database}.users" }).ClickAsync();
+            await page.Keyboard.PressAsync("Escape");
+            await page.Locator("input[data-testid=plan-times]").FillAsync("03:30");
+            await browser.ScreenshotAsync("plan-create-zh");
+            await page.ClickAsync("[data-testid=plan-submit]");
+            var row = page.Locator("[data-testid=plans-table] tbody tr", new() { HasText = "orders nightly" });
+            await Assertions.Expect(row).ToContainTextAsync($"{database}.orders,{database}.users");
+            await Assertions.Expect(row.Locator("[data-testid=plan-timer]")).ToContainTextAsync("每天 03:30");
+
+            // Execute: the run is recorded and the plan comes back available.
+            await row.Locator("[data-testid=execute-plan]").ClickAsync();
+            await page.Locator(".mud-message-box").GetByRole(AriaRole.Button, new() { Name = "执行" }).ClickAsync();
+            await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "已开始执行" })).ToBeVisibleAsync();
+            for (var i = 0; i < 60 && (await row.Locator("[data-testid=plan-status]").TextContentAsync())?.Trim() != "可用"; i++)
+            {
+                await Task.Delay(500, ct);
+                await page.ClickAsync("[data-testid=refresh-plans]");
+            }
+            await browser.ScreenshotAsync("plan-list-zh");
+            Assert.True((await row.Locator("[data-testid=plan-status]").TextContentAsync())?.Trim() == "可用", console.Output);
+
+            await row.Locator("[data-testid=pause-plan]").ClickAsync();
+            await Assertions.Expect(row.Locator("[data-testid=plan-status]")).ToHaveTextAsync("已暂停");
+            await row.Locator("[data-testid=resume-plan]").ClickAsync();
+            await Assertions.Expect(row.Locator("[data-testid=plan-status]")).ToHaveTextAsync("可用");
+        }
+        finally
+        {
+            await PlanRunTests.DropAsync(mariadb, database);
+        }
+    }
+}
