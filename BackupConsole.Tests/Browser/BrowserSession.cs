@@ -77,6 +77,15 @@ public sealed class BrowserSession : IAsyncDisposable
         return password;
     }
 
+    /// <summary>Signs in as the admin, creates tenant <c>acme</c> with user <c>alice</c> and continues as alice, on the shell.</summary>
+    public async Task SignInAsNewTenantUserAsync(string adminPassword)
+    {
+        await SignInAsync("admin", adminPassword);
+        await WaitForShellAsync();
+        var password = await CreateTenantUserAsync("acme", "alice");
+        await SignInFirstTimeAsync("alice", password, "Alice-Passw0rd-1");
+    }
+
     /// <summary>Signs out, signs in with a one-time password and replaces it, ending on the shell.</summary>
     public async Task SignInFirstTimeAsync(string userName, string oneTimePassword, string newPassword)
     {

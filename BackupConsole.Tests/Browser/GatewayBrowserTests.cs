@@ -15,10 +15,7 @@ public sealed class GatewayBrowserTests
         await using var console = await RunningConsole.StartAsync(AdminPassword, ct);
         await using var browser = await BrowserSession.OpenAsync(console);
         var page = browser.Page;
-        await browser.SignInAsync("admin", AdminPassword);
-        await browser.WaitForShellAsync();
-        var password = await browser.CreateTenantUserAsync("acme", "alice");
-        await browser.SignInFirstTimeAsync("alice", password, "Alice-Passw0rd-1");
+        await browser.SignInAsNewTenantUserAsync(AdminPassword);
         await Assertions.Expect(page.Locator("[data-testid=tenant]")).ToContainTextAsync("acme");
 
         await page.Locator("[data-testid=nav]").GetByText("备份网关", new() { Exact = true }).ClickAsync();

@@ -30,10 +30,7 @@ public sealed class StoragePoolBrowserTests
         await using var console = await RunningConsole.StartAsync(AdminPassword, ct);
         await using var browser = await BrowserSession.OpenAsync(console);
         var page = browser.Page;
-        await browser.SignInAsync("admin", AdminPassword);
-        await browser.WaitForShellAsync();
-        var password = await browser.CreateTenantUserAsync("acme", "alice");
-        await browser.SignInFirstTimeAsync("alice", password, "Alice-Passw0rd-1");
+        await browser.SignInAsNewTenantUserAsync(AdminPassword);
         var nav = page.Locator("[data-testid=nav]");
 
         // Platform object storage: no bucket given, so dbs is created.
