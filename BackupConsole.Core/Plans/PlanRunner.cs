@@ -181,7 +181,7 @@ public sealed class PlanRunner(
         }
         finally
         {
-            await FinishAsync(dbs, plan.Id, backupId, manifest, error ?? (manifest is null ? text["Plan.RunStopped"] : null));
+            await FinishAsync(dbs, plan.Id, backupId, manifest, error ?? (manifest is null ? text["Plan.RunStopped"].Value : null));
         }
     }
 
