@@ -31,7 +31,8 @@ public sealed class BackupData : ITenantOwned
 
     public string? Error { get; set; }
 
-    public DateTimeOffset StartedAt { get; init; }
+    /// <summary>When the run was asked for, then when it got its slot and began (runs of a tenant beyond the limit wait).</summary>
+    public DateTimeOffset StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
 }

@@ -163,6 +163,8 @@ public sealed class PlanRunner(
         {
             plan = await db.Plans.AsNoTracking().SingleAsync(p => p.Id == planId, ct);
             instance = await db.Instances.AsNoTracking().SingleAsync(i => i.Id == plan.InstanceId, ct);
+            (await db.BackupData.SingleAsync(d => d.Id == backupId, ct)).StartedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(ct);
         }
 
         BackupManifest? manifest = null;

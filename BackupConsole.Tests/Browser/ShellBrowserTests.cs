@@ -40,7 +40,9 @@ public sealed class ShellBrowserTests
 
         await page.Locator("[data-testid=nav]").GetByText("Backup Plans", new() { Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#page-title")).ToHaveTextAsync("Backup Plans");
-        await Assertions.Expect(page.Locator("[data-testid=planned-area]")).ToContainTextAsync("retention days");
+        await Assertions.Expect(page.Locator("[data-testid=create-plan]")).ToContainTextAsync("Create backup plan");
+        await Assertions.Expect(page.Locator("[data-testid=plans-table]")).ToContainTextAsync("Retention (days)");
+        await browser.ScreenshotAsync("plans-en");
 
         // The choice is the user's: it survives signing out and in again.
         await page.ClickAsync("[data-testid=sign-out]");

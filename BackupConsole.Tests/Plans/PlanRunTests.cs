@@ -175,6 +175,30 @@ public sealed class PlanRunTests
     }
 
     [Fact]
+    public async Task Runs_beyond_the_tenants_limit_wait_for_a_slot_and_then_all_complete()
+    {
+        var (host, pool) = await PlanTestKit.StartAsync(new Dictionary<string, string?> { ["Plans:MaxConcurrentRunsPerTenant"] = "1" });
+        await using var _ = host;
+        var runner = host.Get<PlanRunner>();
+        var plans = new List<string>();
+        for (var i = 0; i < 3; i++)
+            plans.Add(await PlanTestKit.AddPlanAsync(host, PlanTestKit.Manual($"files {i}", await PlanTestKit.AddDirectoryAsync(host, $"dir{i}"), pool)));
+
+        foreach (var plan in plans)
+            Assert.True((await runner.StartAsync(host.Tenant.TenantId!, plan, PlanRunner.ManualTrigger, Ct)).Succeeded);
+        foreach (var plan in plans)
+            await runner.WaitAsync(plan);
+
+        await using var db = host.Get<TenantDbFactory>().ForTenant(host.Tenant.TenantId!);
+        var rows = await db.BackupData.AsNoTracking().ToListAsync(Ct);
+        Assert.All(rows, r => Assert.Equal(BackupDataStatus.Available, r.Status));
+        // One slot: no run began before the one ahead of it had finished.
+        var ordered = rows.OrderBy(r => r.StartedAt).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+            Assert.True(ordered[i].StartedAt >= ordered[i - 1].FinishedAt, $"{ordered[i].Id} began before {ordered[i - 1].Id} finished");
+    }
+
+    [Fact]
     public async Task Retention_deletes_expired_backups_from_the_pool_but_never_one_a_kept_backup_builds_on()
     {
         var (host, pool) = await PlanTestKit.StartAsync();

@@ -100,6 +100,9 @@ public sealed class PlanServiceTests
         var manual = await plans.ListAsync(new PlanQuery(Strategy: PlanStrategy.Manual), Ct);
         var paused = await plans.ListAsync(new PlanQuery(Status: PlanStatus.Paused), Ct);
         var kind = await plans.ListAsync(new PlanQuery(SourceKind: InstanceKind.Redis), Ct);
+        var defaultGroup = (await host.Get<ProjectGroupService>().GetDefaultAsync(Ct)).Id;
+        var inGroup = await plans.ListAsync(new PlanQuery(ProjectGroupId: defaultGroup), Ct);
+        var otherGroup = await plans.ListAsync(new PlanQuery(ProjectGroupId: "pg-elsewhere"), Ct);
 
         Assert.All(pages, p => Assert.Equal(25, p.Total));
         Assert.Equal([10, 10, 5], pages.Select(p => p.Items.Count));
@@ -107,6 +110,7 @@ public sealed class PlanServiceTests
         Assert.Equal(5, manual.Total);
         Assert.Equal(["sched-07"], paused.Items.Select(p => p.Name));
         Assert.Equal(0, kind.Total);
+        Assert.Equal((25, 0), (inGroup.Total, otherGroup.Total));
     }
 
     [Fact]
