@@ -36,11 +36,27 @@ public sealed class BandwidthLimiter : IDisposable
         Interlocked.Exchange(ref _outbound, new Bucket(BytesPerSecond(mbps))).Dispose();
     }
 
+    private long _inboundBytes;
+    private long _outboundBytes;
+
+    /// <summary>Bytes received through the gateway so far: what transfers report and tests check.</summary>
+    public long InboundBytes => Interlocked.Read(ref _inboundBytes);
+
+    public long OutboundBytes => Interlocked.Read(ref _outboundBytes);
+
     /// <summary>Waits until <paramref name="bytes"/> may be received from outside.</summary>
-    public ValueTask AcquireInboundAsync(int bytes, CancellationToken ct) => AcquireAsync(() => _inbound, bytes, ct);
+    public ValueTask AcquireInboundAsync(int bytes, CancellationToken ct)
+    {
+        Interlocked.Add(ref _inboundBytes, bytes);
+        return AcquireAsync(() => _inbound, bytes, ct);
+    }
 
     /// <summary>Waits until <paramref name="bytes"/> may be sent outside.</summary>
-    public ValueTask AcquireOutboundAsync(int bytes, CancellationToken ct) => AcquireAsync(() => _outbound, bytes, ct);
+    public ValueTask AcquireOutboundAsync(int bytes, CancellationToken ct)
+    {
+        Interlocked.Add(ref _outboundBytes, bytes);
+        return AcquireAsync(() => _outbound, bytes, ct);
+    }
 
     private static async ValueTask AcquireAsync(Func<Bucket> current, int bytes, CancellationToken ct)
     {

@@ -14,10 +14,11 @@ public sealed class InstanceProbe(InstanceConnections connections)
         limit.CancelAfter(timeout);
         try
         {
+            await using var relay = connections.RelayFor(instance, route);
             switch (instance.Kind)
             {
                 case InstanceKind.MySql:
-                    await using (var connection = new MySqlConnection(connections.MySql(instance).ConnectionString()))
+                    await using (var connection = new MySqlConnection(connections.MySql(instance, relay).ConnectionString()))
                     {
                         await connection.OpenAsync(limit.Token);
                         await using var command = new MySqlCommand("SELECT 1", connection);
@@ -25,7 +26,7 @@ public sealed class InstanceProbe(InstanceConnections connections)
                     }
                     return null;
                 case InstanceKind.Redis:
-                    await using (var redis = await connections.Redis(instance).ConnectAsync(limit.Token))
+                    await using (var redis = await connections.Redis(instance, relay).ConnectAsync(limit.Token))
                         await redis.GetDatabase(instance.RedisDatabase ?? 0).PingAsync();
                     return null;
                 case InstanceKind.ObjectStorage:

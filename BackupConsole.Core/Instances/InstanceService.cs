@@ -123,7 +123,8 @@ public sealed partial class InstanceService(
             return OperationResult<IReadOnlyList<(string, IReadOnlyList<string>)>>.Fail("", text["Instance.NotFound"]);
         try
         {
-            await using var connection = new MySqlConnector.MySqlConnection(connections.MySql(instance).ConnectionString());
+            await using var relay = connections.RelayFor(instance, instance.External ? await gateways.GetRouteAsync(ct) : null);
+            await using var connection = new MySqlConnector.MySqlConnection(connections.MySql(instance, relay).ConnectionString());
             await connection.OpenAsync(ct);
             await using var command = new MySqlConnector.MySqlCommand(
                 "SELECT TABLE_SCHEMA, TABLE_NAME FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_SCHEMA, TABLE_NAME", connection);
@@ -228,8 +229,6 @@ public sealed partial class InstanceService(
                     errors.Add(new("DataDirectory", text["Instance.PathAbsolute"]));
                 if (input.Kind == InstanceKind.Redis && input.RedisDatabase is < 0 or > 255)
                     errors.Add(new("RedisDatabase", text["Instance.RedisDatabaseInvalid"]));
-                if (input.External)
-                    errors.Add(new("External", text["Instance.ExternalObjectStorageOnly"]));
                 break;
             case InstanceKind.ObjectStorage:
                 if (!Uri.TryCreate(Blank(input.Host) ?? "", UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
@@ -247,7 +246,7 @@ public sealed partial class InstanceService(
                 if (Blank(input.Path) is not { } path || !Path.IsPathFullyQualified(path) || path.Contains('\0'))
                     errors.Add(new("Path", text["Instance.PathAbsolute"]));
                 if (input.External)
-                    errors.Add(new("External", text["Instance.ExternalObjectStorageOnly"]));
+                    errors.Add(new("External", text["Instance.ExternalNotForFiles"]));
                 break;
         }
         return errors;

@@ -191,18 +191,19 @@ public sealed class PlanRunner(
         IServiceProvider services, BackupPlan plan, Instance instance, BackupRepository repository, string backupId, CancellationToken ct)
     {
         var connections = services.GetRequiredService<InstanceConnections>();
+        var route = instance.External ? await services.GetRequiredService<GatewayService>().GetRouteAsync(ct) : null;
+        await using var relay = connections.RelayFor(instance, route);
         switch (instance.Kind)
         {
             case InstanceKind.MySql:
                 var baseId = plan.BackupType == "incremental" ? await ChainTipAsync(services, plan, ct) : null;
                 return await services.GetRequiredService<MySqlBackupRunner>().RunAsync(
-                    repository, connections.MySql(instance), plan.BackupType, TableSelection.Parse(plan.Selection), plan.Id, null, ct,
+                    repository, connections.MySql(instance, relay), plan.BackupType, TableSelection.Parse(plan.Selection), plan.Id, null, ct,
                     baseId, parallel: Math.Clamp(Environment.ProcessorCount, 2, 4), backupId: backupId);
             case InstanceKind.Redis:
                 return await services.GetRequiredService<RedisBackupRunner>().RunAsync(
-                    repository, connections.Redis(instance), plan.BackupType, plan.Id, null, ct, backupId);
+                    repository, connections.Redis(instance, relay), plan.BackupType, plan.Id, null, ct, backupId);
             case InstanceKind.ObjectStorage:
-                var route = instance.External ? await services.GetRequiredService<GatewayService>().GetRouteAsync(ct) : null;
                 using (var bucket = connections.Bucket(instance, route))
                     return await services.GetRequiredService<ObjectSnapshotRunner>().RunAsync(
                         repository, bucket, plan.BackupType, plan.Id, null, null, ct, backupId);

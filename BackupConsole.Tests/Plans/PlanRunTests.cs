@@ -1,5 +1,6 @@
 using BackupConsole.Core.Data;
 using BackupConsole.Core.Events;
+using BackupConsole.Core.Gateways;
 using BackupConsole.Core.Instances;
 using BackupConsole.Core.Plans;
 using BackupConsole.Core.StoragePools;
@@ -196,6 +197,37 @@ public sealed class PlanRunTests
         var ordered = rows.OrderBy(r => r.StartedAt).ToList();
         for (var i = 1; i < ordered.Count; i++)
             Assert.True(ordered[i].StartedAt >= ordered[i - 1].FinishedAt, $"{ordered[i].Id} began before {ordered[i - 1].Id} finished");
+    }
+
+    [Fact]
+    public async Task An_external_redis_is_backed_up_through_the_gateway_and_the_manifest_names_the_server_not_the_relay()
+    {
+        await using var redis = await OwnRedis.StartAsync(Ct);
+        await using (var connection = await redis.ConnectAsync())
+            await connection.GetDatabase(0).StringSetAsync("through", "the gateway");
+        var (host, pool) = await PlanTestKit.StartAsync();
+        await using var _ = host;
+        var input = new InstanceInput("far cache", InstanceKind.Redis, Host: "127.0.0.1", Port: redis.Port, Secret: redis.Password, External: true);
+        var refused = await host.Get<InstanceService>().CreateAsync(input, Ct);
+        await StoragePools.StoragePoolTestKit.CreateGatewayAsync(host);
+        var instance = await PlanTestKit.AddInstanceAsync(host, input);
+        var planId = await PlanTestKit.AddPlanAsync(host, PlanTestKit.Manual("far", instance, pool, InstanceKind.Redis, "logical"));
+
+        var tested = await host.Get<InstanceService>().TestConnectionAsync(input with { Secret = null }, instance, Ct);
+        var gateway = (await host.Get<GatewayService>().ListAsync(Ct)).Single();
+        var limiter = host.Get<GatewayLimiters>().For(gateway.Id, gateway.BandwidthMbps);
+        var before = limiter.InboundBytes;
+        var backupId = await PlanTestKit.RunAsync(host, planId);
+
+        Assert.Equal("External", refused.Errors.Single().Field);
+        Assert.True(tested.Succeeded, tested.ErrorText);
+        await using var repository = await host.Get<StoragePoolService>().OpenRepositoryAsync(pool, Ct);
+        var manifest = await repository.Repository.ReadManifestAsync(backupId, Ct);
+        Assert.NotNull(manifest);
+        Assert.Equal($"127.0.0.1:{redis.Port}", manifest.Source.Description);
+        Assert.Equal("1", manifest.Properties["keys.0"]);
+        // The Redis replies crossed the gateway's limiter, so they went through the relay.
+        Assert.True(limiter.InboundBytes - before > 0);
     }
 
     [Fact]

@@ -25,8 +25,11 @@ public sealed record MySqlEndpoint(string Host, int Port, string User, string Pa
             string.IsNullOrEmpty(dataDirectory) ? null : Path.TrimEndingDirectorySeparator(dataDirectory));
     }
 
+    /// <summary>The server's own address when <see cref="Host"/> and <see cref="Port"/> are a local relay to it (a gateway).</summary>
+    public string? RealAddress { get; init; }
+
     /// <summary>Host and port only: what manifests and messages may show.</summary>
-    public string Description => $"{Host}:{Port}";
+    public string Description => RealAddress ?? $"{Host}:{Port}";
 
     public string ConnectionString(string? database = null) => new MySqlConnectionStringBuilder
     {

@@ -37,7 +37,10 @@ public sealed record RedisEndpoint(string Host, int Port, string? User, string? 
     }
 
     /// <summary>Host, port and database only: what manifests and messages may show.</summary>
-    public string Description => $"{Host}:{Port}" + (Database is { } db ? $"/{db}" : "");
+    /// <summary>The server's own address when <see cref="Host"/> and <see cref="Port"/> are a local relay to it (a gateway).</summary>
+    public string? RealAddress { get; init; }
+
+    public string Description => (RealAddress ?? $"{Host}:{Port}") + (Database is { } db ? $"/{db}" : "");
 
     public async Task<ConnectionMultiplexer> ConnectAsync(CancellationToken ct)
     {
