@@ -45,4 +45,11 @@ public sealed record InstanceView(
     DateTimeOffset? CheckedAt,
     IReadOnlyList<BackupTypeSupport> BackupTypes,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The connection fields as the update dialog edits them (no secret).</summary>
+    public InstanceAddress? Parts { get; init; }
+}
+
+/// <summary>Where an instance is, field by field: host and port (or endpoint), Redis database, bucket and prefix, or path.</summary>
+public sealed record InstanceAddress(string? Host, int? Port, int? RedisDatabase, string? Bucket, string? Prefix, string? Path);

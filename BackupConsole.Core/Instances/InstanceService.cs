@@ -262,5 +262,8 @@ public sealed partial class InstanceService(
 
     private InstanceView ToView(Instance i, string groupName, IReadOnlyList<Tag> tagList) => new(
         i.Id, i.Name, i.Remark, i.Kind, i.Region, i.ProjectGroupId, groupName, tagList, i.External, Address(i), i.UserName,
-        !string.IsNullOrEmpty(i.ProtectedSecret), i.DataDirectory, i.Status, i.StatusMessage, i.CheckedAt, capabilities.Of(i), i.CreatedAt, i.UpdatedAt);
+        !string.IsNullOrEmpty(i.ProtectedSecret), i.DataDirectory, i.Status, i.StatusMessage, i.CheckedAt, capabilities.Of(i), i.CreatedAt, i.UpdatedAt)
+    {
+        Parts = new InstanceAddress(i.Host, i.Port, i.RedisDatabase, i.Bucket, i.Prefix, i.Path),
+    };
 }

@@ -103,8 +103,6 @@ public sealed class PlanRunner(
         await db.SaveChangesAsync(ct);
     }
 
-    public bool IsRunning(string planId) => _running.ContainsKey(planId);
-
     /// <summary>Waits for the plan's current run, if any (tests, shutdown).</summary>
     public Task WaitAsync(string planId) => _running.TryGetValue(planId, out var run) ? run : Task.CompletedTask;
 

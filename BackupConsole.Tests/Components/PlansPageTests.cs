@@ -104,4 +104,25 @@ public sealed class PlansPageTests
         Assert.Contains("逻辑备份", types.QuerySelector(".mud-chip-filled")!.TextContent);
         Assert.Contains("db.example:3306", page.Find("[data-testid=instances-table] tbody").TextContent);
     }
+    [Fact]
+    public async Task The_update_dialog_shows_the_instances_fields_and_keeps_its_secret_when_left_empty()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, _) = await StartAsync();
+        await using var __ = core;
+        await using var ___ = ctx;
+        var id = await PlanTestKit.AddInstanceAsync(core, new InstanceInput("cache", InstanceKind.Redis, Host: "cache.internal", Port: 6380, Secret: "keep-me", RedisDatabase: 2));
+        var page = ctx.RenderWithProviders<InstancesPage>();
+
+        page.WaitForElement("[data-testid=update-instance]").Click();
+        page.WaitForAssertion(() => Assert.Equal("cache.internal", page.Find("input[data-testid=instance-host]").GetAttribute("value")));
+        Assert.Equal("6380", page.Find("input[data-testid=instance-port]").GetAttribute("value"));
+        Assert.Equal("", page.Find("input[data-testid=instance-secret]").GetAttribute("value") ?? "");
+        page.Find("input[data-testid=instance-name]").Change("cache renamed");
+        page.Find("[data-testid=instance-submit]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("cache renamed", page.Find("[data-testid=instances-table] tbody").TextContent));
+        var saved = (await core.Get<InstanceService>().GetAsync(id, Ct))!;
+        Assert.Equal(("cache.internal:6380/2", true), (saved.Address, saved.HasSecret));
+    }
 }
