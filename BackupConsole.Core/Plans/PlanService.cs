@@ -179,6 +179,34 @@ public sealed class PlanService(
         return OperationResult.Ok();
     }
 
+    /// <summary>The plan's backup data, newest first, a page at a time (R-PLAN-4); empty for another tenant's plan.</summary>
+    public async Task<BackupDataPage> ListBackupDataAsync(string planId, int page = 0, int pageSize = 20, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.RequireTenant();
+        var rows = db.BackupData.AsNoTracking().Where(d => d.PlanId == planId);
+        var total = await rows.CountAsync(ct);
+        var items = await rows.OrderByDescending(d => d.StartedAt).ThenBy(d => d.Id)
+            .Skip(Math.Max(0, page) * Math.Clamp(pageSize, 1, MaxPageSize)).Take(Math.Clamp(pageSize, 1, MaxPageSize))
+            .Select(d => new BackupDataView(d.Id, d.BackupType, d.Status, d.SizeBytes, d.StoredBytes, d.StartedAt, d.FinishedAt, d.ParentId, d.Trigger, d.Error))
+            .ToListAsync(ct);
+        return new BackupDataPage(items, total);
+    }
+
+    /// <summary>The plan's recent events, newest first (R-MON-3's model, shown on the detail page).</summary>
+    public async Task<IReadOnlyList<Events.ResourceEvent>> ListEventsAsync(string planId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.RequireTenant();
+        return await events.ListAsync(db, planId, take: 20, ct);
+    }
+
+    /// <summary>When the plan fires next; null when it does not (manual, paused).</summary>
+    public async Task<DateTimeOffset?> NextRunAsync(string planId, CancellationToken ct = default) =>
+        await GetAsync(planId, ct) is { Strategy: PlanStrategy.Scheduled, Status: not PlanStatus.Paused } plan && plan.Timer is { } timer
+            ? timer.NextAfter(clock.GetUtcNow())
+            : null;
+
     /// <summary>执行: starts a run now, for scheduled and manual plans alike (R-PLAN-8); returns the new backup's id.</summary>
     public async Task<OperationResult<string>> ExecuteAsync(string planId, CancellationToken ct = default)
     {

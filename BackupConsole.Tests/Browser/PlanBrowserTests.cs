@@ -74,6 +74,13 @@ public sealed class PlanBrowserTests
             await browser.ScreenshotAsync("plan-list-zh");
             Assert.True((await row.Locator("[data-testid=plan-status]").TextContentAsync())?.Trim() == "可用", console.Output);
 
+            // The detail page: basic information and the run just taken.
+            await row.Locator("[data-testid=plan-link]").ClickAsync();
+            await Assertions.Expect(page.Locator("[data-testid=backup-data-table] [data-testid=backup-status]")).ToHaveTextAsync("可用");
+            await Assertions.Expect(page.Locator("[data-testid=plan-basic]")).ToContainTextAsync("每天 03:30");
+            await browser.ScreenshotAsync("plan-detail-zh");
+            await page.GoBackAsync();
+
             await row.Locator("[data-testid=pause-plan]").ClickAsync();
             await Assertions.Expect(row.Locator("[data-testid=plan-status]")).ToHaveTextAsync("已暂停");
             await row.Locator("[data-testid=resume-plan]").ClickAsync();

@@ -62,7 +62,9 @@ public static class ComponentTestContext
         CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = new CultureInfo(culture);
 
     /// <summary>Renders <typeparamref name="TPage"/> with the providers MudBlazor's dialogs, menus and snackbars need.</summary>
-    public static IRenderedComponent<ContainerFragment> RenderWithProviders<TPage>(this BunitContext ctx) where TPage : IComponent =>
+    /// <param name="parameters">The page's parameters by name, e.g. a route value.</param>
+    public static IRenderedComponent<ContainerFragment> RenderWithProviders<TPage>(this BunitContext ctx, params (string Name, object? Value)[] parameters)
+        where TPage : IComponent =>
         ctx.Render(b =>
         {
             b.OpenComponent<MudPopoverProvider>(0);
@@ -72,6 +74,8 @@ public static class ComponentTestContext
             b.OpenComponent<MudSnackbarProvider>(2);
             b.CloseComponent();
             b.OpenComponent<TPage>(3);
+            foreach (var (name, value) in parameters)
+                b.AddAttribute(4, name, value);
             b.CloseComponent();
         });
 

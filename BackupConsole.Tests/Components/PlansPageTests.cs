@@ -125,4 +125,41 @@ public sealed class PlansPageTests
         var saved = (await core.Get<InstanceService>().GetAsync(id, Ct))!;
         Assert.Equal(("cache.internal:6380/2", true), (saved.Address, saved.HasSecret));
     }
+    [Fact]
+    public async Task The_detail_page_shows_basic_information_and_the_backup_data_with_their_sizes_and_times()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, pool) = await StartAsync();
+        await using var __ = core;
+        await using var ___ = ctx;
+        var source = await PlanTestKit.AddDirectoryAsync(core);
+        var planId = await PlanTestKit.AddPlanAsync(core, PlanTestKit.Scheduled("nightly", source, pool));
+        var backupId = await PlanTestKit.RunAsync(core, planId);
+
+        var page = ctx.RenderWithProviders<PlanDetailPage>(("PlanId", planId));
+
+        page.WaitForAssertion(() => Assert.Contains(backupId, page.Find("[data-testid=backup-data-table] tbody").TextContent));
+        var basic = page.Find("[data-testid=plan-basic]").TextContent;
+        Assert.Contains("每天 02:00（Asia/Shanghai）", basic);
+        Assert.Contains("下次执行", basic);
+        Assert.Contains("files", basic);
+        var headers = page.FindAll("[data-testid=backup-data-table] th").Select(h => h.TextContent.Trim()).ToList();
+        Assert.Equal(["资源ID", "备份类型", "状态", "大小", "开始时间", "结束时间", "耗时", "基础备份"], headers);
+        Assert.Equal("可用", page.Find("[data-testid=backup-status]").TextContent.Trim());
+        Assert.Contains("备份成功", page.Find("[data-testid=event-table]").TextContent);
+    }
+
+    [Fact]
+    public async Task Another_tenants_plan_is_not_found_on_the_detail_page()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, _) = await StartAsync();
+        await using var __ = core;
+        await using var ___ = ctx;
+
+        var page = ctx.RenderWithProviders<PlanDetailPage>(("PlanId", "dbs-elsewhere"));
+
+        page.WaitForAssertion(() => Assert.Contains("备份计划不存在", page.Find("[data-testid=plan-not-found]").TextContent));
+        Assert.Empty(page.FindAll("[data-testid=backup-data-table]"));
+    }
 }

@@ -1,0 +1,19 @@
+namespace BackupConsole.Core.Plans;
+
+/// <summary>One row of a plan's backup data list (R-PLAN-4).</summary>
+public sealed record BackupDataView(
+    string Id,
+    string BackupType,
+    BackupDataStatus Status,
+    long SizeBytes,
+    long StoredBytes,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? ParentId,
+    string Trigger,
+    string? Error)
+{
+    public TimeSpan? Duration => FinishedAt - StartedAt;
+}
+
+public sealed record BackupDataPage(IReadOnlyList<BackupDataView> Items, int Total);
