@@ -30,21 +30,23 @@ public sealed partial class InstanceService(
 {
     public IReadOnlyList<string> Regions => options.Value.EffectiveRegions;
 
-    public async Task<IReadOnlyList<InstanceView>> ListAsync(InstanceKind? kind = null, CancellationToken ct = default)
+    public Task<IReadOnlyList<InstanceView>> ListAsync(InstanceKind? kind = null, CancellationToken ct = default) =>
+        ViewsAsync(i => kind == null || i.Kind == kind, ct);
+
+    public async Task<InstanceView?> GetAsync(string id, CancellationToken ct = default) =>
+        (await ViewsAsync(i => i.Id == id, ct)).SingleOrDefault();
+
+    private async Task<IReadOnlyList<InstanceView>> ViewsAsync(System.Linq.Expressions.Expression<Func<Instance, bool>> which, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.RequireTenant();
-        var rows = await (from i in db.Instances.AsNoTracking()
+        var rows = await (from i in db.Instances.AsNoTracking().Where(which)
                           join pg in db.ProjectGroups on i.ProjectGroupId equals pg.Id
-                          where kind == null || i.Kind == kind
                           orderby i.CreatedAt
                           select new { Instance = i, GroupName = pg.Name }).ToListAsync(ct);
         var tagsById = await tags.GetTagsAsync(db, rows.Select(r => r.Instance.Id).ToList(), ct);
         return rows.Select(r => ToView(r.Instance, r.GroupName, tagsById.GetValueOrDefault(r.Instance.Id, []))).ToList();
     }
-
-    public async Task<InstanceView?> GetAsync(string id, CancellationToken ct = default) =>
-        (await ListAsync(null, ct)).FirstOrDefault(i => i.Id == id);
 
     public async Task<OperationResult<InstanceView>> CreateAsync(InstanceInput input, CancellationToken ct = default)
     {

@@ -201,11 +201,9 @@ public sealed class PlanService(
         return await events.ListAsync(db, planId, take: 20, ct);
     }
 
-    /// <summary>When the plan fires next; null when it does not (manual, paused).</summary>
-    public async Task<DateTimeOffset?> NextRunAsync(string planId, CancellationToken ct = default) =>
-        await GetAsync(planId, ct) is { Strategy: PlanStrategy.Scheduled, Status: not PlanStatus.Paused } plan && plan.Timer is { } timer
-            ? timer.NextAfter(clock.GetUtcNow())
-            : null;
+    /// <summary>When the plan fires next, from its timer; null when it does not (manual, paused).</summary>
+    public DateTimeOffset? NextRun(PlanView plan) =>
+        plan is { Strategy: PlanStrategy.Scheduled, Status: not PlanStatus.Paused, Timer: { } timer } ? timer.NextAfter(clock.GetUtcNow()) : null;
 
     /// <summary>执行: starts a run now, for scheduled and manual plans alike (R-PLAN-8); returns the new backup's id.</summary>
     public async Task<OperationResult<string>> ExecuteAsync(string planId, CancellationToken ct = default)
