@@ -56,6 +56,8 @@ public sealed class PlanBrowserTests
             await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"{database}.users" }).ClickAsync();
             await page.Keyboard.PressAsync("Escape");
             await page.Locator("input[data-testid=plan-times]").FillAsync("03:30");
+            // The preview is rendered from the server's copy of the field, so once it shows 03:30 the submit cannot race the input.
+            await Assertions.Expect(page.Locator("[data-testid=plan-timer-preview]")).ToContainTextAsync("每天 03:30（UTC） · 下次执行");
             await browser.ScreenshotAsync("plan-create-zh");
             await page.ClickAsync("[data-testid=plan-submit]");
             var row = page.Locator("[data-testid=plans-table] tbody tr", new() { HasText = "orders nightly" });

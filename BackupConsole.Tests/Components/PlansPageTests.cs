@@ -74,10 +74,14 @@ public sealed class PlansPageTests
 
         page.WaitForElement("[data-testid=create-plan]").Click();
         page.WaitForElement("input[data-testid=plan-name]").Change("files nightly");
-        page.Find("input[data-testid=plan-times]").Change("25:00");
+        page.Find("input[data-testid=plan-times]").Input("25:00");
         // The tenant's only instance is a directory: the dialog starts on file storage, its instance and snapshot type.
         page.Find("[data-testid=plan-submit]").Click();
         page.WaitForAssertion(() => Assert.Contains("请设置 1–24 个互不相同的执行时间", page.Find("[data-testid=plan-dialog]").TextContent));
+        Assert.Contains("填写有效的执行时间和时区后", page.Find("[data-testid=plan-timer-preview]").TextContent);
+        page.Find("input[data-testid=plan-times]").Input("03:30");
+        page.WaitForAssertion(() => Assert.Contains("每天 03:30（", page.Find("[data-testid=plan-timer-preview]").TextContent));
+        Assert.Contains("下次执行", page.Find("[data-testid=plan-timer-preview]").TextContent);
 
         page.Find("[data-testid=strategy-manual]").Click();
         page.Find("[data-testid=plan-submit]").Click();
