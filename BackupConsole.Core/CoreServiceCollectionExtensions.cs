@@ -137,6 +137,12 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<PlanService>();
         services.AddScoped<PlanRetention>();
         services.AddScoped<PlanDependents>();
+        services.AddScoped<BackupDataService>();
+        services.AddScoped<BackupVerification>();
+
+        services.AddOptions<Restores.RestoreOptions>().Bind(configuration.GetSection(Restores.RestoreOptions.Section));
+        services.AddSingleton<Restores.RestoreRunner>();
+        services.AddScoped<Restores.RestoreService>();
         services.AddScoped<IStoragePoolDependents>(sp => sp.GetRequiredService<PlanDependents>());
         services.AddScoped<IInstanceDependents>(sp => sp.GetRequiredService<PlanDependents>());
         services.AddScoped<IInstanceStatusListener, PlansFollowTheirSource>();

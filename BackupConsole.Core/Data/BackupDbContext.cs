@@ -35,6 +35,8 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options, I
 
     public DbSet<BackupData> BackupData => Set<BackupData>();
 
+    public DbSet<Restores.RestoreJob> RestoreJobs => Set<Restores.RestoreJob>();
+
     public ITenantContext TenantContext => tenant;
 
     // Read by the query filters on every query, so they see the context's tenant, not the one the model was built with.

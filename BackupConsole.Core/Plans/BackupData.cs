@@ -9,7 +9,8 @@ public sealed class BackupData : ITenantOwned
 
     public string TenantId { get; set; } = "";
 
-    public required string PlanId { get; init; }
+    /// <summary>The plan that took it; null for sets adopted from a pool whose plan this console does not have .</summary>
+    public string? PlanId { get; init; }
 
     public required string PoolId { get; init; }
 
@@ -35,4 +36,17 @@ public sealed class BackupData : ITenantOwned
     public DateTimeOffset StartedAt { get; set; }
 
     public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>The source kind as the manifest names it (mysql, redis, object-storage, file-storage): what a restore needs.</summary>
+    public string SourceKind { get; set; } = "";
+
+    /// <summary>The source as the manifest describes it (server, bucket, directory), for sets without a plan.</summary>
+    public string? SourceDescription { get; set; }
+
+    /// <summary>X-2: the last check of every checksum, when and with what result.</summary>
+    public VerificationState Verification { get; set; }
+
+    public DateTimeOffset? VerifiedAt { get; set; }
+
+    public string? VerificationError { get; set; }
 }

@@ -1,8 +1,9 @@
 namespace BackupConsole.Core.Plans;
 
-/// <summary>One row of a plan's backup data list (R-PLAN-4).</summary>
+/// <summary>One row of a plan's (or a pool's) backup data list (R-PLAN-4).</summary>
 public sealed record BackupDataView(
     string Id,
+    string? PlanId,
     string BackupType,
     BackupDataStatus Status,
     long SizeBytes,
@@ -11,7 +12,13 @@ public sealed record BackupDataView(
     DateTimeOffset? FinishedAt,
     string? ParentId,
     string Trigger,
-    string? Error)
+    string? Error,
+    string SourceKind,
+    string? SourceDescription,
+    VerificationState Verification,
+    DateTimeOffset? VerifiedAt,
+    string? VerificationError,
+    bool Restoring)
 {
     public TimeSpan? Duration => FinishedAt - StartedAt;
 }

@@ -1,5 +1,4 @@
 using BackupConsole.Core.Data;
-using BackupConsole.Core.Events;
 using BackupConsole.Core.StoragePools;
 using BackupConsole.Core.StoragePools.Repository;
 using BackupConsole.Core.Tenancy;
@@ -14,7 +13,7 @@ namespace BackupConsole.Core.Plans;
 /// incremental's whole chain stays while any of its links is kept. Each deletion is an event; shared blobs no
 /// remaining snapshot references are pruned after a grace period that covers running snapshots.
 /// </summary>
-public sealed class PlanRetention(TenantDbFactory dbFactory, TenantScopes scopes, EventLog events, TimeProvider clock, ILogger<PlanRetention> logger)
+public sealed class PlanRetention(TenantDbFactory dbFactory, TenantScopes scopes, TimeProvider clock, ILogger<PlanRetention> logger)
 {
     public static readonly TimeSpan BlobGrace = TimeSpan.FromHours(6);
 
@@ -27,7 +26,8 @@ public sealed class PlanRetention(TenantDbFactory dbFactory, TenantScopes scopes
         var plans = await system.Plans.AsNoTracking().Select(p => new { p.Id, p.TenantId, p.RetentionDays }).ToListAsync(ct);
         var rows = await system.BackupData.AsNoTracking().Where(d => d.Status != BackupDataStatus.Running).ToListAsync(ct);
         var retention = plans.ToDictionary(p => p.Id, p => p.RetentionDays);
-        bool Expired(BackupData d) => (d.FinishedAt ?? d.StartedAt) < now.AddDays(-retention.GetValueOrDefault(d.PlanId, int.MaxValue / 2));
+        // Sets adopted from a pool without their plan have no retention: they stay until deleted by hand.
+        bool Expired(BackupData d) => d.PlanId is { } plan && retention.TryGetValue(plan, out var days) && (d.FinishedAt ?? d.StartedAt) < now.AddDays(-days);
 
         // Everything a kept backup needs: its parent, the parent's parent, … across plans (incrementals build on their related full plan).
         var byId = rows.ToDictionary(r => r.Id);
@@ -49,31 +49,30 @@ public sealed class PlanRetention(TenantDbFactory dbFactory, TenantScopes scopes
     {
         await using var scope = scopes.ForTenant(tenantId);
         var pools = scope.ServiceProvider.GetRequiredService<StoragePoolService>();
-        var dbs = scope.ServiceProvider.GetRequiredService<IDbContextFactory<BackupDbContext>>();
+        var backupData = scope.ServiceProvider.GetRequiredService<BackupDataService>();
         var deleted = 0;
         foreach (var pool in expired.GroupBy(r => r.PoolId))
         {
+            // Newest first: an incremental goes before the backup it builds on, which the delete rules require.
+            foreach (var row in pool.OrderByDescending(r => r.FinishedAt ?? r.StartedAt))
+            {
+                var result = await backupData.DeleteAsync(row.Id, "BackupExpired", ct);
+                if (result.Succeeded)
+                    deleted++;
+                else
+                    // Being restored, or the pool is offline: tried again at the next check.
+                    logger.LogInformation("Expired backup {BackupId} kept for now: {Reason}", row.Id, result.ErrorText);
+            }
             try
             {
                 await using var repository = await pools.OpenRepositoryAsync(pool.Key, ct);
-                foreach (var row in pool)
-                {
-                    // A failed run left no set; an available one loses its manifest first, so it stops being a backup at once.
-                    if (row.Status == BackupDataStatus.Available)
-                        await repository.Repository.DeleteSetAsync(row.Id, ct);
-                    await using var db = await dbs.CreateDbContextAsync(ct);
-                    db.BackupData.Remove(await db.BackupData.SingleAsync(d => d.Id == row.Id, ct));
-                    await events.RecordAsync(db, row.PlanId, "BackupExpired", EventLevel.Info, $"{row.Id} ({row.Status}, {(row.FinishedAt ?? row.StartedAt):u})", ct);
-                    await db.SaveChangesAsync(ct);
-                    deleted++;
-                }
                 IReadOnlyCollection<EncryptionKey> keys = repository.Key is { } key ? [key] : [];
                 await BlobPruner.PruneAsync(repository.Repository, keys, BlobGrace, clock, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // The pool may be offline: what was not deleted is tried again at the next check.
-                logger.LogWarning(ex, "Retention in pool {PoolId} stopped: {Reason}", pool.Key, ex.Message);
+                // The pool may be offline: unreferenced blobs are pruned at the next check.
+                logger.LogWarning(ex, "Pruning blobs in pool {PoolId} stopped: {Reason}", pool.Key, ex.Message);
             }
         }
         return deleted;

@@ -95,7 +95,7 @@ public sealed class PlanRunner(
         db.BackupData.Add(new BackupData
         {
             Id = backupId, PlanId = plan.Id, PoolId = plan.PoolId, BackupType = plan.BackupType, Status = BackupDataStatus.Running,
-            Trigger = trigger, StartedAt = now,
+            Trigger = trigger, StartedAt = now, SourceKind = plan.SourceKind.ManifestName(),
         });
         plan.LastRunAt = now;
         plan.LastRunStatus = BackupDataStatus.Running;
@@ -235,6 +235,7 @@ public sealed class PlanRunner(
         {
             row.Status = BackupDataStatus.Available;
             row.ParentId = manifest.ParentBackupId;
+            row.SourceDescription = manifest.Source.Description is { Length: > 512 } d ? d[..512] : manifest.Source.Description;
             row.SizeBytes = manifest.Properties.TryGetValue("bytes", out var bytes) && long.TryParse(bytes, CultureInfo.InvariantCulture, out var b) ? b : manifest.RawBytes;
             row.StoredBytes = manifest.StoredBytes + (manifest.Properties.TryGetValue("uploadedBytes", out var uploaded)
                 && long.TryParse(uploaded, CultureInfo.InvariantCulture, out var u) ? u : 0);
@@ -257,12 +258,12 @@ public sealed class PlanRunner(
         await using var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForSystem();
         var stale = await db.BackupData.Where(d => d.Status == BackupDataStatus.Running).ToListAsync(ct);
         var plans = stale.Select(d => d.PlanId).Distinct().ToList();
-        foreach (var row in stale.Where(r => !_running.ContainsKey(r.PlanId)))
+        foreach (var row in stale.Where(r => r.PlanId is null || !_running.ContainsKey(r.PlanId)))
         {
             row.Status = BackupDataStatus.Failed;
             row.FinishedAt = clock.GetUtcNow();
             row.Error = text["Plan.RunInterrupted"];
-            await events.RecordAsync(db, row.PlanId, "BackupFailed", EventLevel.Warning, $"{row.Id}: {row.Error}", ct, row.TenantId);
+            await events.RecordAsync(db, row.PlanId ?? row.PoolId, "BackupFailed", EventLevel.Warning, $"{row.Id}: {row.Error}", ct, row.TenantId);
         }
         foreach (var plan in await db.Plans.Where(p => plans.Contains(p.Id) && p.LastRunStatus == BackupDataStatus.Running).ToListAsync(ct))
             if (!_running.ContainsKey(plan.Id))

@@ -184,13 +184,7 @@ public sealed class PlanService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.RequireTenant();
-        var rows = db.BackupData.AsNoTracking().Where(d => d.PlanId == planId);
-        var total = await rows.CountAsync(ct);
-        var items = await rows.OrderByDescending(d => d.StartedAt).ThenBy(d => d.Id)
-            .Skip(Math.Max(0, page) * Math.Clamp(pageSize, 1, MaxPageSize)).Take(Math.Clamp(pageSize, 1, MaxPageSize))
-            .Select(d => new BackupDataView(d.Id, d.BackupType, d.Status, d.SizeBytes, d.StoredBytes, d.StartedAt, d.FinishedAt, d.ParentId, d.Trigger, d.Error))
-            .ToListAsync(ct);
-        return new BackupDataPage(items, total);
+        return await BackupDataQueries.PageAsync(db, db.BackupData.AsNoTracking().Where(d => d.PlanId == planId), page, pageSize, ct);
     }
 
     /// <summary>The plan's recent events, newest first (R-MON-3's model, shown on the detail page).</summary>

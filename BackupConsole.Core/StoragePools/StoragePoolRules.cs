@@ -21,7 +21,7 @@ public sealed partial class StoragePoolRules(IStringLocalizer<CoreText> text)
     /// <summary>S3 bucket naming: 3–63 of a-z 0-9 . -, starting and ending with a letter or digit, not an IP address.</summary>
     public void Bucket(string bucket, List<FieldError> errors)
     {
-        if (!BucketPattern().IsMatch(bucket) || bucket.Contains("..") || IPAddress.TryParse(bucket, out _))
+        if (!IsValidBucketName(bucket))
             errors.Add(new("Bucket", text["Pool.BucketInvalid"]));
     }
 
@@ -58,6 +58,10 @@ public sealed partial class StoragePoolRules(IStringLocalizer<CoreText> text)
         ip.IsIPv6LinkLocal
         || ip.Equals(IPAddress.Parse("fd00:ec2::254"))
         || (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ip.GetAddressBytes() is [169, 254, _, _]);
+
+    /// <summary>S3's bucket naming rules: 3–63 lowercase letters, digits, dots and hyphens, not an IP address.</summary>
+    public static bool IsValidBucketName(string bucket) =>
+        BucketPattern().IsMatch(bucket) && !bucket.Contains("..") && !IPAddress.TryParse(bucket, out _);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")]
     private static partial Regex BucketPattern();

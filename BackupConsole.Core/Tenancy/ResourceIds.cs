@@ -12,6 +12,7 @@ public static class ResourceIds
     public const string BackupPlan = "dbs";
     public const string BackupSet = "dbsbak";
     public const string Instance = "inst";
+    public const string RestoreJob = "dbsrst";
 
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     private const int RandomLength = 8;

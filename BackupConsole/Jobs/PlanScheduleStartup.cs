@@ -1,12 +1,26 @@
 using BackupConsole.Core.Plans;
+using BackupConsole.Core.Restores;
 
 namespace BackupConsole.Jobs;
 
-/// <summary>Rebuilds every plan's triggers from the database when the console starts, and fails runs a killed console left open.</summary>
-internal sealed class PlanScheduleStartup(PlanScheduler scheduler, PlanRunner runner) : IHostedService
+/// <summary>
+/// Rebuilds every plan's triggers from the database when the console starts, and closes what a killed console left
+/// open: runs and restores are failed, checks in progress reset.
+/// </summary>
+internal sealed class PlanScheduleStartup(PlanScheduler scheduler, PlanRunner runner, RestoreRunner restores, IServiceScopeFactory scopes) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken) => await scheduler.RebuildAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await restores.FailInterruptedAsync(cancellationToken);
+        await using (var scope = scopes.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<BackupVerification>().ResetInterruptedAsync(cancellationToken);
+        await scheduler.RebuildAsync(cancellationToken);
+    }
 
-    // Runs still going are cancelled and recorded as failed before the process ends.
-    public async Task StopAsync(CancellationToken cancellationToken) => await runner.DisposeAsync();
+    // Runs and restores still going are cancelled and recorded before the process ends.
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await runner.DisposeAsync();
+        await restores.DisposeAsync();
+    }
 }

@@ -30,6 +30,11 @@ internal static class SchedulerRegistration
                 .ForJob(PlanRetentionJob.Key)
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(plans.RetentionCheckMinutes)).RepeatForever()));
+            q.AddJob<BackupVerificationJob>(j => j.WithIdentity(BackupVerificationJob.Key));
+            q.AddTrigger(t => t
+                .ForJob(BackupVerificationJob.Key)
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(2))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(plans.VerificationCheckMinutes)).RepeatForever()));
         });
         services.AddHostedService<PlanScheduleStartup>();
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

@@ -17,6 +17,11 @@ internal sealed class BackupDataConfiguration : IEntityTypeConfiguration<BackupD
         builder.Property(d => d.ParentId).HasMaxLength(32);
         builder.Property(d => d.Trigger).HasMaxLength(16);
         builder.Property(d => d.Error).HasMaxLength(4096);
+        builder.Property(d => d.SourceKind).HasMaxLength(32);
+        builder.Property(d => d.SourceDescription).HasMaxLength(512);
+        builder.Property(d => d.Verification).HasConversion<string>().HasMaxLength(16);
+        builder.Property(d => d.VerificationError).HasMaxLength(4096);
+        builder.HasIndex(d => new { d.PoolId, d.StartedAt });
         builder.HasIndex(d => new { d.PlanId, d.StartedAt });
         builder.HasIndex(d => d.Status);
         builder.HasOne<BackupPlan>().WithMany().HasForeignKey(d => d.PlanId).OnDelete(DeleteBehavior.Restrict);

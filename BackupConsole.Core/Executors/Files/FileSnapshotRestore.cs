@@ -44,6 +44,7 @@ public sealed class FileSnapshotRestore(ILogger<FileSnapshotRestore> logger)
         long bytes = 0;
         var files = Enumerable.Range(0, entries.Count).Where(i => entries[i].Type == FileEntry.File).ToList();
         progress?.Report($"restoring {files.Count} files into {target}");
+        TransferProgress.Total(progress, files.Count);
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = FileSnapshotBackup.Parallel, CancellationToken = ct }, async (i, token) =>
         {
             var entry = entries[i];
@@ -60,6 +61,7 @@ public sealed class FileSnapshotRestore(ILogger<FileSnapshotRestore> logger)
             if (written != entry.Size)
                 throw new ChecksumMismatchException(manifest.BackupId, Posix.Display(paths[i]), $"{written} bytes restored, {entry.Size} recorded");
             Interlocked.Add(ref bytes, written);
+            TransferProgress.Count(progress, 1);
         });
         var byPath = entries.Select((e, i) => (e.Path, i)).ToDictionary(p => p.Path, p => p.i, StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)

@@ -28,12 +28,16 @@ public sealed class MySqlDataDirectoryRestore(ILogger<MySqlDataDirectoryRestore>
         if (chain[0].BackupType != "physical" && manifest.BackupType == "incremental")
             throw new MySqlBackupException($"The chain of {manifest.BackupId} starts at {chain[0].BackupId}, a {chain[0].BackupType} backup, not a physical one.");
         Directory.CreateDirectory(targetDirectory);
+        TransferProgress.Total(progress, chain.Count);
+        if (progress is TransferProgress meter)
+            meter.TotalBytes = chain.Sum(set => set.RawBytes);
 
         if (manifest.BackupType == "snapshot")
         {
             progress?.Report($"extracting snapshot {manifest.BackupId} into {targetDirectory}");
             await using var data = await repository.OpenObjectAsync(manifest, MySqlSnapshotBackup.ArchiveObject, key, ct);
             await SnapshotArchive.ExtractAsync(data, targetDirectory, ct);
+            TransferProgress.Count(progress, 1);
             logger.LogInformation("Snapshot {BackupId} extracted into {Directory}", manifest.BackupId, targetDirectory);
             return;
         }
@@ -42,6 +46,7 @@ public sealed class MySqlDataDirectoryRestore(ILogger<MySqlDataDirectoryRestore>
         await ExtractAsync(repository, chain[0], key, tool, targetDirectory, progress, ct);
         progress?.Report($"{tool.Backup} --prepare ({chain[0].BackupId})");
         await PrepareAsync(tool, targetDirectory, incrementalDirectory: null, applyLogOnly: tool.NeedsApplyLogOnly && chain.Count > 1, ct);
+        TransferProgress.Count(progress, 1);
 
         // Deltas are extracted beside the target, so a restore needs no more room than the target's file system offers.
         var scratchRoot = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(targetDirectory)))!,
@@ -56,6 +61,7 @@ public sealed class MySqlDataDirectoryRestore(ILogger<MySqlDataDirectoryRestore>
                 progress?.Report($"{tool.Backup} --prepare --incremental-dir ({chain[i].BackupId}, {i} of {chain.Count - 1})");
                 await PrepareAsync(tool, targetDirectory, delta, applyLogOnly: tool.NeedsApplyLogOnly && i < chain.Count - 1, ct);
                 Directory.Delete(delta, recursive: true);
+                TransferProgress.Count(progress, 1);
             }
         }
         finally

@@ -36,6 +36,7 @@ public sealed class MySqlLogicalRestore(ILogger<MySqlLogicalRestore> logger)
         var connection = connections.Main;
         foreach (var database in catalog.Databases)
             await RefuseNonEmptyAsync(connection, renames.GetValueOrDefault(database.Name, database.Name), ct);
+        TransferProgress.Total(progress, catalog.Databases.Sum(d => d.Tables.Count));
 
         foreach (var database in catalog.Databases)
         {
@@ -58,6 +59,7 @@ public sealed class MySqlLogicalRestore(ILogger<MySqlLogicalRestore> logger)
                 }
                 if (loaded != table.Rows)
                     throw new MySqlBackupException($"{name}.{table.Name}: {loaded} rows loaded, the backup holds {table.Rows}.");
+                TransferProgress.Count(progress, 1);
             }, ct);
             foreach (var trigger in database.Triggers)
                 await connection.ExecuteAsync(MySqlNames.Requalify(trigger.CreateSql, database.Name, name), ct);

@@ -29,6 +29,7 @@ public sealed class ObjectSnapshotRestore(ILogger<ObjectSnapshotRestore> logger)
         var suffix = manifest.Properties.GetValueOrDefault("blobSuffix", "");
         long bytes = 0;
         progress?.Report($"restoring {entries.Count} objects into {target.Description}");
+        TransferProgress.Total(progress, entries.Count);
         await Parallel.ForEachAsync(entries.OrderByDescending(e => e.Size),
             new ParallelOptions { MaxDegreeOfParallelism = ObjectSnapshotBackup.Parallel, CancellationToken = ct }, async (entry, token) =>
             {
@@ -42,6 +43,7 @@ public sealed class ObjectSnapshotRestore(ILogger<ObjectSnapshotRestore> logger)
                 if (written != entry.Size)
                     throw new ChecksumMismatchException(manifest.BackupId, entry.Key, $"{written} bytes restored, {entry.Size} recorded");
                 Interlocked.Add(ref bytes, written);
+                TransferProgress.Count(progress, 1);
             });
         logger.LogInformation("Restored {BackupId} into {Target}: {Objects} objects, {Bytes} bytes", manifest.BackupId, target.Description, entries.Count, bytes);
         return new Result(entries.Count, bytes);

@@ -52,6 +52,7 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
             }
         }
 
+        TransferProgress.Total(progress, databases.Sum(db => long.TryParse(manifest.Properties.GetValueOrDefault($"keys.{db}"), out var n) ? n : 0));
         long restored = 0, expired = 0;
         bool? scripted = null;
         foreach (var db in databases)
@@ -75,6 +76,7 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
                         pending.Add(database.ExecuteAsync("RESTORE", keys[i], values[2 * i], values[2 * i + 1], "REPLACE", "ABSTTL"));
                 }
                 restored += keys.Count;
+                TransferProgress.Count(progress, keys.Count);
                 keys.Clear();
                 values.Clear();
                 if (pending.Count >= (scripted.Value ? PagesInFlight : PagesInFlight * PageSize))

@@ -20,6 +20,9 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
     /// <summary>How this repository writes new sets (codecs, key).</summary>
     public RepositoryOptions Options => options;
 
+    /// <summary>Counts the original bytes read back out of this repository (restores and verification show it as progress).</summary>
+    public Executors.TransferProgress? ReadMeter { get; set; }
+
     public static string PrefixOf(string backupId) => $"{SetsPrefix}{ObjectKeys.Require(backupId)}/";
 
     public static string ManifestKey(string backupId) => PrefixOf(backupId) + "manifest.json";
@@ -96,7 +99,8 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
         if (manifest.Compression == "zstd")
             next = new DecompressionStream(next, leaveOpen: false);
         var raw = new HashingStream(next, forWriting: false);
-        return new VerifyingReadStream(manifest.BackupId, entry, stored, raw);
+        var verifying = new VerifyingReadStream(manifest.BackupId, entry, stored, raw);
+        return ReadMeter is { } meter ? new MeteredStream(verifying, meter) : verifying;
     }
 
     /// <summary>Re-reads every object of the set and checks every checksum; throws on the first damaged object.</summary>
@@ -134,6 +138,33 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
             keys.Add(info.Key);
         foreach (var key in keys)
             await store.DeleteAsync(key, ct);
+    }
+
+    private sealed class MeteredStream(Stream inner, Executors.TransferProgress meter) : ReadOnlyStream
+    {
+        public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+        private int Counted(int read)
+        {
+            meter.AddBytes(read);
+            return read;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+                inner.Dispose();
+            base.Dispose(disposing);
+        }
+
+        public override async ValueTask DisposeAsync()
+        {
+            await inner.DisposeAsync();
+            await base.DisposeAsync();
+        }
     }
 
     /// <summary>Hides disposal from the decrypting stream so the stored hash can still drain the object afterwards.</summary>

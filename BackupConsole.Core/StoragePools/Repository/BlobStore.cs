@@ -20,11 +20,13 @@ public sealed class BlobStore
     private readonly IObjectStore _store;
     private readonly RepositoryOptions _options;
     private readonly byte[]? _idKey;
+    private readonly Executors.TransferProgress? _meter;
     private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
 
     public BlobStore(BackupRepository repository)
     {
         _store = repository.Store;
+        _meter = repository.ReadMeter;
         var options = _options = repository.Options;
         Suffix = SuffixOf(options);
         _idKey = options.Encryption is { } key ? IdKey(key) : null;
@@ -134,6 +136,7 @@ public sealed class BlobStore
             // The id is checked with the key the blob was written under, whatever this store writes with.
             if (IdOf(content, suffix.EndsWith(".enc", StringComparison.Ordinal) ? IdKey(key!) : null) != id)
                 throw new ChecksumMismatchException(backupId, KeyOf(id, suffix), "content does not match its id");
+            _meter?.AddBytes(content.Length);
             return content;
         }
         catch (Exception ex) when (ex is CryptographicException or ZstdSharp.ZstdException or InvalidDataException)

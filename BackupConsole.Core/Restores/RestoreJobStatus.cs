@@ -1,0 +1,9 @@
+namespace BackupConsole.Core.Restores;
+
+public enum RestoreJobStatus
+{
+    Running,
+    Succeeded,
+    Failed,
+    Cancelled,
+}
