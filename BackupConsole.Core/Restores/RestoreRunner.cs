@@ -204,7 +204,7 @@ public sealed class RestoreRunner(
                 };
                 using var bucket = connections.Bucket(instance, route);
                 var result = await services.GetRequiredService<ObjectSnapshotRestore>().RunAsync(repository, manifest, pool.Key, bucket, overwrite: false, progress, ct);
-                return (text["Restore.Summary.Bucket", result.Objects, Bytes(result.Bytes), bucket.Description], null);
+                return (text["Restore.Summary.Bucket", result.Objects, Common.ByteSize.Format(result.Bytes), bucket.Description], null);
             }
             default:
             {
@@ -213,7 +213,7 @@ public sealed class RestoreRunner(
                 try
                 {
                     var result = await services.GetRequiredService<FileSnapshotRestore>().RunAsync(repository, manifest, pool.Key, directory, progress, ct);
-                    return (text["Restore.Summary.Directory", result.Entries, Bytes(result.Bytes), directory], null);
+                    return (text["Restore.Summary.Directory", result.Entries, Common.ByteSize.Format(result.Bytes), directory], null);
                 }
                 catch
                 {
@@ -336,14 +336,6 @@ public sealed class RestoreRunner(
         await db.SaveChangesAsync(ct);
         return stale.Count;
     }
-
-    internal static string Bytes(long bytes) => bytes switch
-    {
-        >= 1L << 30 => $"{bytes / (double)(1L << 30):0.0} GiB",
-        >= 1L << 20 => $"{bytes / (double)(1L << 20):0.0} MiB",
-        >= 1L << 10 => $"{bytes / 1024.0:0.0} KiB",
-        _ => $"{bytes} B",
-    };
 
     private static string? Truncate(string? value, int length) => value is { Length: var n } && n > length ? value[..length] : value;
 

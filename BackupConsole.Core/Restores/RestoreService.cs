@@ -274,12 +274,13 @@ public sealed partial class RestoreService(
         return full;
     }
 
-    public async Task<IReadOnlyList<RestoreJobView>> ListAsync(string? backupId = null, string? planId = null, int take = 20, CancellationToken ct = default)
+    /// <summary>The newest jobs of a plan, of a pool, or (both null) of the tenant.</summary>
+    public async Task<IReadOnlyList<RestoreJobView>> ListAsync(string? planId = null, string? poolId = null, int take = 20, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.RequireTenant();
         var jobs = await db.RestoreJobs.AsNoTracking()
-            .Where(j => (backupId == null || j.BackupId == backupId) && (planId == null || j.PlanId == planId))
+            .Where(j => (planId == null || j.PlanId == planId) && (poolId == null || j.PoolId == poolId))
             .OrderByDescending(j => j.StartedAt).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
         return jobs.Select(Live).ToList();
     }

@@ -41,6 +41,8 @@ public static class ComponentTestContext
             ctx.Services.AddScoped(_ => core.Get<StoragePoolService>());
             ctx.Services.AddScoped(_ => core.Get<Core.Instances.InstanceService>());
             ctx.Services.AddScoped(_ => core.Get<Core.Plans.PlanService>());
+            ctx.Services.AddScoped(_ => core.Get<Core.Plans.BackupDataService>());
+            ctx.Services.AddScoped(_ => core.Get<Core.Restores.RestoreService>());
             ctx.Services.AddSingleton(_ => core.Get<Core.Plans.PlanTimerText>());
             ctx.Services.AddSingleton(_ => core.Get<TimeProvider>());
         }

@@ -148,9 +148,66 @@ public sealed class PlansPageTests
         Assert.Contains("下次执行", basic);
         Assert.Contains("files", basic);
         var headers = page.FindAll("[data-testid=backup-data-table] th").Select(h => h.TextContent.Trim()).ToList();
-        Assert.Equal(["资源ID", "备份类型", "状态", "大小", "开始时间", "结束时间", "耗时", "基础备份"], headers);
+        Assert.Equal(["资源ID", "备份类型", "状态", "大小", "开始时间", "结束时间", "耗时", "基础备份", "校验", "操作"], headers);
+        Assert.Equal("未校验", page.Find("[data-testid=backup-verification]").TextContent.Trim());
         Assert.Equal("可用", page.Find("[data-testid=backup-status]").TextContent.Trim());
         Assert.Contains("备份成功", page.Find("[data-testid=event-table]").TextContent);
+    }
+
+    [Fact]
+    public async Task From_the_detail_page_a_backup_is_restored_with_progress_and_summary_verified_then_deleted_after_confirmation()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, pool) = await StartAsync();
+        await using var __ = core;
+        await using var ___ = ctx;
+        var source = await PlanTestKit.AddDirectoryAsync(core);
+        var planId = await PlanTestKit.AddPlanAsync(core, PlanTestKit.Manual("files", source, pool));
+        var backupId = await PlanTestKit.RunAsync(core, planId);
+        var page = ctx.RenderWithProviders<PlanDetailPage>(("PlanId", planId));
+
+        page.WaitForElement("[data-testid=restore-backup]").Click();
+        var directory = page.WaitForElement("input[data-testid=restore-directory]").GetAttribute("value");
+        page.Find("[data-testid=restore-submit]").Click();
+
+        page.WaitForAssertion(() => Assert.Equal("Succeeded", page.Find("[data-testid=restore-dialog] [data-testid=restore-job]").GetAttribute("data-status")),
+            TimeSpan.FromSeconds(20));
+        var dialog = page.Find("[data-testid=restore-dialog]").TextContent;
+        Assert.Contains("恢复成功", dialog);
+        Assert.Contains($"ls -la {directory}", page.Find("[data-testid=restore-summary]").TextContent);
+        Assert.Contains("已完成 2 / 2 项", page.Find("[data-testid=restore-counters]").TextContent);
+        Assert.True(File.Exists(Path.Combine(directory!, "a.txt")));
+        page.Find("[data-testid=restore-close]").Click();
+        page.WaitForAssertion(() => Assert.Contains(backupId, page.Find("[data-testid=restore-jobs]").TextContent));
+
+        page.Find("[data-testid=verify-backup]").Click();
+        page.WaitForAssertion(() => Assert.StartsWith("校验通过", page.Find("[data-testid=backup-verification]").TextContent.Trim()), TimeSpan.FromSeconds(10));
+
+        page.Find("[data-testid=delete-backup]").Click();
+        page.WaitForAssertion(() => Assert.Contains(backupId, page.Find(".mud-message-box").TextContent));
+        page.FindAll(".mud-message-box button").Single(b => b.TextContent.Trim() == "删除").Click();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=no-backup-data]")), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_restore_dialog_shows_field_errors_and_starts_nothing_for_a_directory_outside_the_roots()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, pool) = await StartAsync();
+        await using var __ = core;
+        await using var ___ = ctx;
+        var source = await PlanTestKit.AddDirectoryAsync(core);
+        var planId = await PlanTestKit.AddPlanAsync(core, PlanTestKit.Manual("files", source, pool));
+        await PlanTestKit.RunAsync(core, planId);
+        var page = ctx.RenderWithProviders<PlanDetailPage>(("PlanId", planId));
+
+        page.WaitForElement("[data-testid=restore-backup]").Click();
+        page.WaitForElement("input[data-testid=restore-directory]").Change("/etc/restored");
+        page.Find("[data-testid=restore-submit]").Click();
+
+        page.WaitForAssertion(() => Assert.Contains("目录须位于允许的恢复目录下", page.Find("[data-testid=restore-dialog]").TextContent));
+        Assert.Empty(page.FindAll("[data-testid=restore-dialog] [data-testid=restore-job]"));
+        Assert.Empty(await core.Get<Core.Restores.RestoreService>().ListAsync(planId, ct: Ct));
     }
 
     [Fact]

@@ -270,7 +270,8 @@ public sealed class RestoreServiceTests
 
         Assert.False(start.Succeeded);
         Assert.Null(await service.GetAsync(job.Id, Ct));
-        Assert.Empty(await service.ListAsync(backupId, ct: Ct));
+        Assert.Empty(await service.ListAsync(planId, ct: Ct));
+        Assert.Empty(await service.ListAsync(ct: Ct));
         Assert.False(Directory.Exists(Path.Combine(root, "theirs")));
     }
 }
