@@ -4,7 +4,7 @@ using Microsoft.Playwright;
 
 namespace BackupConsole.Tests.Browser;
 
-/// <summary>Issue #7's walk in chromium: register a MySQL instance, create a scheduled logical plan of two tables, execute it, pause and resume it.</summary>
+/// <summary>Issues #7 and #8 in chromium: register a MySQL instance, create a scheduled logical plan of two tables, execute it, restore its backup into a new database, pause and resume it.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class PlanBrowserTests
 {
@@ -16,6 +16,7 @@ public sealed class PlanBrowserTests
         var ct = TestContext.Current.CancellationToken;
         var mariadb = TestServices.RequireMariaDb();
         var database = await PlanRunTests.MySqlDatabaseAsync(mariadb);
+        var copy = database + "_copy";
         try
         {
             await using var console = await RunningConsole.StartAsync(AdminPassword, ct);
@@ -81,6 +82,21 @@ public sealed class PlanBrowserTests
             await Assertions.Expect(page.Locator("[data-testid=backup-data-table] [data-testid=backup-status]")).ToHaveTextAsync("可用");
             await Assertions.Expect(page.Locator("[data-testid=plan-basic]")).ToContainTextAsync("每天 03:30");
             await browser.ScreenshotAsync("plan-detail-zh");
+
+            // Create instance from backup data: the logical backup into a new database on the same server (R-PLAN-5).
+            await page.ClickAsync("[data-testid=restore-backup]");
+            var restoreDialog = page.Locator("[data-testid=restore-dialog]");
+            await Assertions.Expect(restoreDialog.Locator("[data-testid=restore-target]")).ToContainTextAsync("orders-db");
+            await restoreDialog.Locator("input[data-testid=restore-database-name]").FillAsync(copy);
+            await browser.ScreenshotAsync("restore-form-zh");
+            await page.ClickAsync("[data-testid=restore-submit]");
+            await Assertions.Expect(restoreDialog.Locator("[data-testid=restore-job]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 60_000 });
+            await Assertions.Expect(restoreDialog.Locator("[data-testid=restore-summary]")).ToContainTextAsync($"SHOW TABLES FROM `{copy}`");
+            await Assertions.Expect(restoreDialog.Locator("[data-testid=restore-counters]")).ToContainTextAsync("已完成 2 / 2 项");
+            await browser.ScreenshotAsync("restore-done-zh");
+            Assert.Equal(2000L, await PlanRunTests.CountAsync(mariadb, $"`{copy}`.orders"));
+            await page.ClickAsync("[data-testid=restore-close]");
+            await Assertions.Expect(page.Locator("[data-testid=restore-jobs]")).ToContainTextAsync("恢复成功");
             await page.GoBackAsync();
 
             await row.Locator("[data-testid=pause-plan]").ClickAsync();
@@ -91,6 +107,7 @@ public sealed class PlanBrowserTests
         finally
         {
             await PlanRunTests.DropAsync(mariadb, database);
+            await PlanRunTests.DropAsync(mariadb, copy);
         }
     }
 }

@@ -29,6 +29,14 @@ public sealed class PlanRunTests
         return name;
     }
 
+    internal static async Task<long> CountAsync(MariaDbService mariadb, string table)
+    {
+        await using var connection = new MySqlConnection(mariadb.ConnectionString().ConnectionString);
+        await connection.OpenAsync(Ct);
+        await using var command = new MySqlCommand($"SELECT COUNT(*) FROM {table}", connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(Ct));
+    }
+
     internal static async Task DropAsync(MariaDbService mariadb, string database)
     {
         await using var connection = new MySqlConnection(mariadb.ConnectionString().ConnectionString);
