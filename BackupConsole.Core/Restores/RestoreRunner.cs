@@ -137,7 +137,9 @@ public sealed class RestoreRunner(
         var repository = pool.Repository;
         repository.ReadMeter = progress;
         var manifest = await repository.ReadManifestAsync(job.BackupId, ct) ?? throw new BackupNotFoundException(job.BackupId, repository.Store.Location);
-        progress.TotalBytes = manifest.RawBytes + (long.TryParse(manifest.Properties.GetValueOrDefault("bytes"), out var content) ? content : 0);
+        // What the restore reads: the set's objects (not the blob list, which only verification reads) and, for snapshots, the content of their blobs.
+        progress.TotalBytes = manifest.Objects.Where(o => o.Name != BlobStore.ReferencesObject).Sum(o => o.RawSize)
+            + (long.TryParse(manifest.Properties.GetValueOrDefault("bytes"), out var content) ? content : 0);
         var connections = services.GetRequiredService<InstanceConnections>();
         var dbs = services.GetRequiredService<IDbContextFactory<BackupDbContext>>();
         Instance? target = null;
@@ -297,7 +299,8 @@ public sealed class RestoreRunner(
             row.Status = status;
             row.FinishedAt = clock.GetUtcNow();
             row.BytesDone = progress.Bytes;
-            row.BytesTotal = Math.Max(progress.TotalBytes, status == RestoreJobStatus.Succeeded ? progress.Bytes : 0);
+            // Done is done: the estimate made at the start gives way to what was read.
+            row.BytesTotal = status == RestoreJobStatus.Succeeded ? progress.Bytes : progress.TotalBytes;
             row.ItemsDone = progress.Items;
             row.ItemsTotal = progress.TotalItems;
             row.Message = Truncate(progress.Message, 1024);

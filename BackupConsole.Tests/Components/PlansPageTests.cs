@@ -177,15 +177,16 @@ public sealed class PlansPageTests
         Assert.Contains($"ls -la {directory}", page.Find("[data-testid=restore-summary]").TextContent);
         Assert.Contains("已完成 2 / 2 项", page.Find("[data-testid=restore-counters]").TextContent);
         Assert.True(File.Exists(Path.Combine(directory!, "a.txt")));
-        page.Find("[data-testid=restore-close]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=restore-close]").Click());
         page.WaitForAssertion(() => Assert.Contains(backupId, page.Find("[data-testid=restore-jobs]").TextContent));
 
-        page.Find("[data-testid=verify-backup]").Click();
+        // The restore's end reloads the table: find and click in one step on the renderer.
+        await page.InvokeAsync(() => page.Find("[data-testid=verify-backup]").Click());
         page.WaitForAssertion(() => Assert.StartsWith("校验通过", page.Find("[data-testid=backup-verification]").TextContent.Trim()), TimeSpan.FromSeconds(10));
 
-        page.Find("[data-testid=delete-backup]").Click();
+        await page.InvokeAsync(() => page.Find("[data-testid=delete-backup]").Click());
         page.WaitForAssertion(() => Assert.Contains(backupId, page.Find(".mud-message-box").TextContent));
-        page.FindAll(".mud-message-box button").Single(b => b.TextContent.Trim() == "删除").Click();
+        await page.InvokeAsync(() => page.FindAll(".mud-message-box button").Single(b => b.TextContent.Trim() == "删除").Click());
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=no-backup-data]")), TimeSpan.FromSeconds(10));
     }
 
