@@ -140,6 +140,11 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<BackupDataService>();
         services.AddScoped<BackupVerification>();
 
+        services.AddOptions<Monitoring.MonitoringOptions>().Bind(configuration.GetSection(Monitoring.MonitoringOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Monitoring.MetricsSampler>();
+        services.AddScoped<Monitoring.MonitoringService>();
+        services.AddScoped<Monitoring.MetricRetention>();
+
         services.AddOptions<Restores.RestoreOptions>().Bind(configuration.GetSection(Restores.RestoreOptions.Section));
         services.AddSingleton<Restores.RestoreRunner>();
         services.AddScoped<Restores.RestoreService>();

@@ -37,6 +37,8 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options, I
 
     public DbSet<Restores.RestoreJob> RestoreJobs => Set<Restores.RestoreJob>();
 
+    public DbSet<Monitoring.PlanMetric> PlanMetrics => Set<Monitoring.PlanMetric>();
+
     public ITenantContext TenantContext => tenant;
 
     // Read by the query filters on every query, so they see the context's tenant, not the one the model was built with.

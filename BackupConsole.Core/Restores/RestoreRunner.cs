@@ -78,7 +78,9 @@ public sealed class RestoreRunner(
             await using var scope = scopes.ForTenant(tenantId);
             var services = scope.ServiceProvider;
             saving = SaveProgressAsync(services, job.Id, progress, saver.Token);
-            (summary, createdInstance) = await RestoreAsync(services, job, request, progress, ct);
+            // A restore reads from the pool and writes the same bytes to its target: both sides of the chart show them.
+            await using (job.PlanId is null ? null : services.GetRequiredService<Monitoring.MetricsSampler>().Track(tenantId, job.PlanId, job.Id, () => (progress.Bytes, progress.Bytes)))
+                (summary, createdInstance) = await RestoreAsync(services, job, request, progress, ct);
             status = RestoreJobStatus.Succeeded;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

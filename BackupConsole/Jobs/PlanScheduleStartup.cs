@@ -7,7 +7,8 @@ namespace BackupConsole.Jobs;
 /// Rebuilds every plan's triggers from the database when the console starts, and closes what a killed console left
 /// open: runs and restores are failed, checks in progress reset.
 /// </summary>
-internal sealed class PlanScheduleStartup(PlanScheduler scheduler, PlanRunner runner, RestoreRunner restores, IServiceScopeFactory scopes) : IHostedService
+internal sealed class PlanScheduleStartup(
+    PlanScheduler scheduler, PlanRunner runner, RestoreRunner restores, Core.Monitoring.MetricsSampler sampler, IServiceScopeFactory scopes) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -22,5 +23,6 @@ internal sealed class PlanScheduleStartup(PlanScheduler scheduler, PlanRunner ru
     {
         await runner.DisposeAsync();
         await restores.DisposeAsync();
+        await sampler.DisposeAsync();
     }
 }

@@ -30,6 +30,11 @@ internal static class SchedulerRegistration
                 .ForJob(PlanRetentionJob.Key)
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(plans.RetentionCheckMinutes)).RepeatForever()));
+            q.AddJob<MetricRetentionJob>(j => j.WithIdentity(MetricRetentionJob.Key));
+            q.AddTrigger(t => t
+                .ForJob(MetricRetentionJob.Key)
+                .StartAt(DateTimeOffset.UtcNow.AddMinutes(3))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromHours(1)).RepeatForever()));
             q.AddJob<BackupVerificationJob>(j => j.WithIdentity(BackupVerificationJob.Key));
             q.AddTrigger(t => t
                 .ForJob(BackupVerificationJob.Key)

@@ -317,6 +317,59 @@ namespace BackupConsole.Core.Data.Migrations
                     b.ToTable("Instances");
                 });
 
+            modelBuilder.Entity("BackupConsole.Core.Monitoring.PlanMetric", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AtMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("CpuPercent")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("MemoryBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("NetInBytesPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("NetOutBytesPerSecond")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("PlanId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TotalInBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TotalOutBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AtMs");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("PlanId", "AtMs");
+
+                    b.ToTable("PlanMetrics");
+                });
+
             modelBuilder.Entity("BackupConsole.Core.Plans.BackupData", b =>
                 {
                     b.Property<string>("Id")

@@ -19,19 +19,19 @@ public sealed class BackupObjectWriter : WriteOnlyStream
     private bool _completed;
 
     /// <param name="key">The key as the repository's store names it (a prefixed store's upload knows a longer one).</param>
-    internal BackupObjectWriter(string name, string key, ObjectUpload upload, RepositoryOptions options, Action<ManifestObject> record)
+    internal BackupObjectWriter(string name, string key, ObjectUpload upload, RepositoryOptions options, Action<ManifestObject> record, Monitoring.ByteMeter? meter = null)
     {
         _name = name;
         _key = key;
         _upload = upload;
         _record = record;
-        _stored = new HashingStream(upload, forWriting: true, leaveOpen: true);
+        _stored = new HashingStream(upload, forWriting: true, leaveOpen: true, meter is null ? null : meter.AddPool);
         Stream next = _stored;
         if (options.Encryption is { } encryption)
             next = _encrypt = ChunkedAesGcm.Encrypt(_stored, encryption.Key);
         if (options.Compress)
             next = _compress = ZstdCodec.Compress(next, options.CompressionLevel, leaveOpen: true);
-        _raw = new HashingStream(next, forWriting: true, leaveOpen: true);
+        _raw = new HashingStream(next, forWriting: true, leaveOpen: true, meter is null ? null : meter.AddSource);
     }
 
     /// <summary>Raw bytes written so far: the progress a caller reports.</summary>

@@ -23,6 +23,9 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
     /// <summary>Counts the original bytes read back out of this repository (restores and verification show it as progress).</summary>
     public Executors.TransferProgress? ReadMeter { get; set; }
 
+    /// <summary>Counts what backups write through this repository: original bytes in, stored bytes out to the pool (monitoring, R-MON-1).</summary>
+    public Monitoring.ByteMeter? WriteMeter { get; set; }
+
     public static string PrefixOf(string backupId) => $"{SetsPrefix}{ObjectKeys.Require(backupId)}/";
 
     public static string ManifestKey(string backupId) => PrefixOf(backupId) + "manifest.json";

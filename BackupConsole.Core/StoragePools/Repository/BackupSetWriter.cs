@@ -48,7 +48,7 @@ public sealed class BackupSetWriter : IAsyncDisposable
         }
         var key = BackupRepository.DataKey(_header.BackupId, name, _options);
         var upload = await _store.StartUploadAsync(key, ct);
-        return new BackupObjectWriter(name, key, upload, _options, Record);
+        return new BackupObjectWriter(name, key, upload, _options, Record, _repository.WriteMeter);
     }
 
     private void Record(ManifestObject o)

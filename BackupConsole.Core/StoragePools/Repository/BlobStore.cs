@@ -21,12 +21,14 @@ public sealed class BlobStore
     private readonly RepositoryOptions _options;
     private readonly byte[]? _idKey;
     private readonly Executors.TransferProgress? _meter;
+    private readonly Monitoring.ByteMeter? _writeMeter;
     private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
 
     public BlobStore(BackupRepository repository)
     {
         _store = repository.Store;
         _meter = repository.ReadMeter;
+        _writeMeter = repository.WriteMeter;
         var options = _options = repository.Options;
         Suffix = SuffixOf(options);
         _idKey = options.Encryption is { } key ? IdKey(key) : null;
@@ -80,6 +82,7 @@ public sealed class BlobStore
     public async Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken ct)
     {
         var id = IdOf(content.Span);
+        _writeMeter?.AddSource(content.Length);
         if (_known.ContainsKey(id))
             return id;
         // Compressed and sealed in pooled buffers: a snapshot writes hundreds of megabyte-sized blobs, and fresh arrays
@@ -98,6 +101,7 @@ public sealed class BlobStore
             }
             await _store.PutDeferredAsync(KeyOf(id, Suffix), encoded, ct);
             Interlocked.Add(ref _uploadedBytes, encoded.Length);
+            _writeMeter?.AddPool(encoded.Length);
         }
         finally
         {

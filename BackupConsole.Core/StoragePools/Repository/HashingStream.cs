@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace BackupConsole.Core.StoragePools.Repository;
 
 /// <summary>Passes bytes through (either direction) while counting them and computing their SHA-256.</summary>
-internal sealed class HashingStream(Stream inner, bool forWriting, bool leaveOpen = false) : Stream
+internal sealed class HashingStream(Stream inner, bool forWriting, bool leaveOpen = false, Action<long>? observed = null) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private string? _hex;
@@ -68,6 +68,7 @@ internal sealed class HashingStream(Stream inner, bool forWriting, bool leaveOpe
     {
         _hash.AppendData(bytes);
         BytesSeen += bytes.Length;
+        observed?.Invoke(bytes.Length);
     }
 
     protected override void Dispose(bool disposing)
