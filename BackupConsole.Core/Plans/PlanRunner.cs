@@ -173,7 +173,9 @@ public sealed class PlanRunner(
                 throw new BackupException(text["Plan.SourceOffline", instance.Name, instance.StatusMessage ?? ""]);
             await using var pool = await services.GetRequiredService<StoragePoolService>().OpenRepositoryAsync(plan.PoolId, ct);
             var meter = pool.Repository.WriteMeter = new Monitoring.ByteMeter();
-            await using (services.GetRequiredService<Monitoring.MetricsSampler>().Track(plan.TenantId, plan.Id, backupId, () => (meter.SourceBytes, meter.PoolBytes)))
+            await using (Monitoring.MonitoringRules.Applies(plan.BackupType)
+                             ? services.GetRequiredService<Monitoring.MetricsSampler>().Track(plan.TenantId, plan.Id, backupId, () => (meter.SourceBytes, meter.PoolBytes))
+                             : null)
                 manifest = await BackUpAsync(services, plan, instance, pool.Repository, backupId, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)

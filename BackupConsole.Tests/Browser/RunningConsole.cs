@@ -30,7 +30,8 @@ public sealed partial class RunningConsole : IAsyncDisposable
     }
 
     /// <param name="adminPassword">Null: no configured password, so the console generates and prints one.</param>
-    public static async Task<RunningConsole> StartAsync(string? adminPassword, CancellationToken ct)
+    /// <param name="settings">Extra configuration as environment variables (Section__Key = value).</param>
+    public static async Task<RunningConsole> StartAsync(string? adminPassword, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null)
     {
         if (!File.Exists(RepositoryPaths.AppAssembly))
             throw new FileNotFoundException("Build the solution first; the app is missing.", RepositoryPaths.AppAssembly);
@@ -52,6 +53,8 @@ public sealed partial class RunningConsole : IAsyncDisposable
         start.Environment["Data__Directory"] = dataDirectory;
         start.Environment["Admin__Password"] = adminPassword ?? "";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var console = new RunningConsole(process, new Uri($"http://127.0.0.1:{port}/"), dataDirectory);

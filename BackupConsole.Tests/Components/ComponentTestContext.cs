@@ -44,6 +44,8 @@ public static class ComponentTestContext
             ctx.Services.AddScoped(_ => core.Get<Core.Plans.BackupDataService>());
             ctx.Services.AddScoped(_ => core.Get<Core.Restores.RestoreService>());
             ctx.Services.AddSingleton(_ => core.Get<Core.Plans.PlanTimerText>());
+            ctx.Services.AddScoped(_ => core.Get<Core.Monitoring.MonitoringService>());
+            ctx.Services.AddSingleton(_ => core.Get<Microsoft.Extensions.Options.IOptions<Core.Monitoring.MonitoringOptions>>());
             ctx.Services.AddSingleton(_ => core.Get<TimeProvider>());
         }
         return ctx;

@@ -212,6 +212,41 @@ public sealed class PlansPageTests
     }
 
     [Fact]
+    public async Task The_monitoring_tab_draws_four_series_from_the_plans_samples_and_snapshot_plans_say_why_they_have_none()
+    {
+        ComponentTestContext.UseCulture("zh-CN");
+        var (core, ctx, pool) = await StartAsync();
+        await using var __ = core;
+        await using var ___ = ctx;
+        var source = await PlanTestKit.AddDirectoryAsync(core);
+        var snapshotPlan = await PlanTestKit.AddPlanAsync(core, PlanTestKit.Manual("files", source, pool));
+        var redis = await PlanTestKit.AddInstanceAsync(core, new InstanceInput("cache", InstanceKind.Redis, Host: "cache.internal", Port: 6379));
+        var logicalPlan = await PlanTestKit.AddPlanAsync(core, PlanTestKit.Manual("cache", redis, pool, InstanceKind.Redis, "logical"));
+        var now = DateTimeOffset.UtcNow;
+        await using (var db = core.Get<Core.Data.TenantDbFactory>().ForTenant(core.Tenant.TenantId!))
+        {
+            for (var i = 0; i < 3; i++)
+                db.PlanMetrics.Add(new Core.Monitoring.PlanMetric
+                {
+                    PlanId = logicalPlan, RunId = "dbsbak-x", AtMs = now.AddMinutes(-10 + i).ToUnixTimeMilliseconds(), CpuPercent = 10 + i,
+                    MemoryBytes = 100_000_000, NetInBytesPerSecond = 5_000_000, NetOutBytesPerSecond = 1_000_000,
+                });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var monitored = ctx.RenderWithProviders<PlanDetailPage>(("PlanId", logicalPlan));
+        // The snapshot plan's tab alone: one page with providers per context.
+        var snapshot = ctx.Render<PlanMonitoring>(p => p.Add(m => m.PlanId, snapshotPlan).Add(m => m.BackupType, "snapshot"));
+
+        monitored.WaitForAssertion(() => Assert.Equal(4, monitored.FindAll("[data-testid=monitoring-charts] [data-points='3']").Count));
+        Assert.Equal(["CPU 使用率", "内存使用量", "网络入流量", "网络出流量"], monitored.FindAll("[data-testid=monitoring-charts] .bc-chart > .mud-typography").Select(h => h.TextContent.Trim()));
+        Assert.Contains("控制台进程", monitored.Find("[data-testid=monitoring-explained]").TextContent);
+        Assert.Empty(monitored.FindAll("[data-testid=monitoring-empty]"));
+        snapshot.WaitForAssertion(() => Assert.Contains("快照类型的备份计划不展示监控数据", snapshot.Find("[data-testid=monitoring-snapshot]").TextContent));
+        Assert.Empty(snapshot.FindAll("[data-testid=monitoring-charts]"));
+    }
+
+    [Fact]
     public async Task Another_tenants_plan_is_not_found_on_the_detail_page()
     {
         ComponentTestContext.UseCulture("zh-CN");
