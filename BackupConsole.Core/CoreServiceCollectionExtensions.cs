@@ -90,6 +90,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<TagRules>();
         services.AddScoped<TagService>();
         services.AddSingleton<EventLog>();
+        services.AddScoped<EventService>();
 
         services.AddSingleton<GatewayLimiters>();
         services.AddSingleton<GatewayNetwork>();

@@ -13,6 +13,7 @@ public static class ResourceIds
     public const string BackupSet = "dbsbak";
     public const string Instance = "inst";
     public const string RestoreJob = "dbsrst";
+    public const string AlertRule = "alarm";
 
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     private const int RandomLength = 8;

@@ -69,5 +69,13 @@ public sealed class PoolBackupsBrowserTests
         await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "已导入 0 个备份集" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=restore-jobs]")).ToContainTextAsync("恢复成功");
         await browser.ScreenshotAsync("pool-backups-zh");
+
+        // Every resource's events on one page (R-MON-3): the plan's run, the restore, the import.
+        await nav.GetByText("事件", new() { Exact = true }).ClickAsync();
+        var events = page.Locator("[data-testid=events-table]");
+        await Assertions.Expect(events).ToContainTextAsync("恢复成功");
+        await Assertions.Expect(events).ToContainTextAsync("备份校验通过");
+        await Assertions.Expect(events).ToContainTextAsync("从存储池导入备份数据");
+        await browser.ScreenshotAsync("events-zh");
     }
 }

@@ -45,6 +45,7 @@ public static class ComponentTestContext
             ctx.Services.AddScoped(_ => core.Get<Core.Restores.RestoreService>());
             ctx.Services.AddSingleton(_ => core.Get<Core.Plans.PlanTimerText>());
             ctx.Services.AddScoped(_ => core.Get<Core.Monitoring.MonitoringService>());
+            ctx.Services.AddScoped(_ => core.Get<Core.Events.EventService>());
             ctx.Services.AddSingleton(_ => core.Get<Microsoft.Extensions.Options.IOptions<Core.Monitoring.MonitoringOptions>>());
             ctx.Services.AddSingleton(_ => core.Get<TimeProvider>());
         }
