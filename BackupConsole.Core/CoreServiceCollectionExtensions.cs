@@ -146,6 +146,12 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Monitoring.MonitoringService>();
         services.AddScoped<Monitoring.MetricRetention>();
 
+        services.AddOptions<Alerts.AlertOptions>().Bind(configuration.GetSection(Alerts.AlertOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(Alerts.AlertNotifier.HttpClientName);
+        services.AddSingleton<Alerts.AlertNotifier>();
+        services.AddScoped<Alerts.AlertEvaluator>();
+        services.AddScoped<Alerts.AlertService>();
+
         services.AddOptions<Restores.RestoreOptions>().Bind(configuration.GetSection(Restores.RestoreOptions.Section));
         services.AddSingleton<Restores.RestoreRunner>();
         services.AddScoped<Restores.RestoreService>();

@@ -39,6 +39,12 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options, I
 
     public DbSet<Monitoring.PlanMetric> PlanMetrics => Set<Monitoring.PlanMetric>();
 
+    public DbSet<Alerts.AlertRule> AlertRules => Set<Alerts.AlertRule>();
+
+    public DbSet<Alerts.AlertRecord> AlertRecords => Set<Alerts.AlertRecord>();
+
+    public DbSet<Alerts.NotificationChannel> NotificationChannels => Set<Alerts.NotificationChannel>();
+
     public ITenantContext TenantContext => tenant;
 
     // Read by the query filters on every query, so they see the context's tenant, not the one the model was built with.

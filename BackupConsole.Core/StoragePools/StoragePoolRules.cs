@@ -54,7 +54,8 @@ public sealed partial class StoragePoolRules(IStringLocalizer<CoreText> text)
             errors.Add(new("SecretKey", text["Pool.SecretKeyRequired"]));
     }
 
-    private static bool IsMetadataOrLinkLocal(IPAddress ip) =>
+    /// <summary>Addresses a tenant may never make the console call: link-local and cloud metadata endpoints.</summary>
+    public static bool IsMetadataOrLinkLocal(IPAddress ip) =>
         ip.IsIPv6LinkLocal
         || ip.Equals(IPAddress.Parse("fd00:ec2::254"))
         || (ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && ip.GetAddressBytes() is [169, 254, _, _]);

@@ -14,6 +14,7 @@ public static class ResourceIds
     public const string Instance = "inst";
     public const string RestoreJob = "dbsrst";
     public const string AlertRule = "alarm";
+    public const string Channel = "chan";
 
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     private const int RandomLength = 8;

@@ -13,6 +13,7 @@ internal static class SchedulerRegistration
         var pools = configuration.GetSection(StoragePoolOptions.Section).Get<StoragePoolOptions>() ?? new StoragePoolOptions();
         var instances = configuration.GetSection(InstanceOptions.Section).Get<InstanceOptions>() ?? new InstanceOptions();
         var plans = configuration.GetSection(PlanOptions.Section).Get<PlanOptions>() ?? new PlanOptions();
+        var alerts = configuration.GetSection(Core.Alerts.AlertOptions.Section).Get<Core.Alerts.AlertOptions>() ?? new Core.Alerts.AlertOptions();
         services.AddQuartz(q =>
         {
             q.AddJob<PoolHealthJob>(j => j.WithIdentity(PoolHealthJob.Key));
@@ -30,6 +31,11 @@ internal static class SchedulerRegistration
                 .ForJob(PlanRetentionJob.Key)
                 .StartAt(DateTimeOffset.UtcNow.AddMinutes(1))
                 .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMinutes(plans.RetentionCheckMinutes)).RepeatForever()));
+            q.AddJob<AlertEvaluationJob>(j => j.WithIdentity(AlertEvaluationJob.Key));
+            q.AddTrigger(t => t
+                .ForJob(AlertEvaluationJob.Key)
+                .StartAt(DateTimeOffset.UtcNow.AddSeconds(10))
+                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(alerts.EvaluateSeconds)).RepeatForever()));
             q.AddJob<MetricRetentionJob>(j => j.WithIdentity(MetricRetentionJob.Key));
             q.AddTrigger(t => t
                 .ForJob(MetricRetentionJob.Key)
