@@ -76,6 +76,25 @@ public sealed class MonitoringBrowserTests
             }
             await Assertions.Expect(page.Locator("[data-testid=monitoring-empty]")).ToHaveCountAsync(0);
             await browser.ScreenshotAsync("plan-monitoring-zh");
+
+            // Alerts (R-MON-2): a webhook channel on the 告警 page, then a rule from the plan list's 修改监控告警.
+            await nav.GetByText("告警", new() { Exact = true }).ClickAsync();
+            await page.Locator("[data-testid=alert-tabs]").GetByText("通知渠道", new() { Exact = true }).ClickAsync();
+            await page.Locator("input[data-testid=channel-name]").FillAsync("ops hook");
+            await page.Locator("input[data-testid=channel-url]").FillAsync("https://hooks.example.com/backup");
+            await page.Locator("input[data-testid=channel-secret]").FillAsync("a-long-enough-signing-secret");
+            await page.ClickAsync("[data-testid=channel-create]");
+            await Assertions.Expect(page.Locator("[data-testid=channels-table]")).ToContainTextAsync("https://hooks.example.com/backup");
+            await browser.ScreenshotAsync("alerts-channels-zh");
+
+            await nav.GetByText("备份计划", new() { Exact = true }).ClickAsync();
+            await row.Locator("[data-testid=plan-alerts]").ClickAsync();
+            var rules = page.Locator("[data-testid=alert-rules-dialog]");
+            await Assertions.Expect(rules).ToContainTextAsync("此计划尚未设置告警规则");
+            await page.ClickAsync("[data-testid=alert-rule-save]");
+            await Assertions.Expect(rules.Locator("[data-testid=alert-rules]")).ToContainTextAsync("备份失败");
+            await Assertions.Expect(rules.Locator("[data-testid=alert-rules]")).ToContainTextAsync("ops hook");
+            await browser.ScreenshotAsync("alert-rules-zh");
         }
         finally
         {

@@ -46,6 +46,7 @@ public static class ComponentTestContext
             ctx.Services.AddSingleton(_ => core.Get<Core.Plans.PlanTimerText>());
             ctx.Services.AddScoped(_ => core.Get<Core.Monitoring.MonitoringService>());
             ctx.Services.AddScoped(_ => core.Get<Core.Events.EventService>());
+            ctx.Services.AddScoped(_ => core.Get<Core.Alerts.AlertService>());
             ctx.Services.AddSingleton(_ => core.Get<Microsoft.Extensions.Options.IOptions<Core.Monitoring.MonitoringOptions>>());
             ctx.Services.AddSingleton(_ => core.Get<TimeProvider>());
         }
