@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and reports the real servers the tests use — MariaDB, Redis and s3rver — on 127.0.0.1, with
 # throwaway data directories and free ports, and writes their addresses to .testbed/services.json.
-# Installs what is missing first (apt: MariaDB, Redis, chromium, CJK fonts; npm: s3rver), idempotently.
+# Installs what is missing first (apt: MariaDB, Redis, chromium, CJK fonts, aiosmtpd for e-mail alert tests; npm: s3rver), idempotently.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,7 +11,7 @@ RUN="/tmp/backupconsole-testbed/$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
 TOOLS="$BED/tools"
 JSON="$BED/services.json"
 S3RVER_VERSION=3.7.1
-APT_PACKAGES=(mariadb-server mariadb-backup mariadb-client redis-server chromium fonts-noto-cjk)
+APT_PACKAGES=(mariadb-server mariadb-backup mariadb-client redis-server chromium fonts-noto-cjk python3-aiosmtpd)
 
 log() { echo "test-services: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }

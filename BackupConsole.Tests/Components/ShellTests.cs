@@ -100,20 +100,6 @@ public sealed class ShellTests
     }
 
     [Fact]
-    public async Task A_page_still_to_be_built_says_what_it_will_hold()
-    {
-        await using var ctx = ComponentTestContext.Create(culture: "en-US");
-        ctx.SignIn("alice", "acme");
-
-        var page = ctx.Render<AlertsPage>();
-
-        Assert.Equal("Alerts", page.Find("#page-title").TextContent);
-        var planned = page.Find("[data-testid=planned-area]");
-        Assert.Contains("silence period", planned.TextContent);
-        Assert.Equal(3, planned.QuerySelectorAll(".mud-list-item").Length);
-    }
-
-    [Fact]
     public async Task A_signed_out_visitor_is_sent_to_sign_in_with_the_page_to_return_to()
     {
         await using var ctx = ComponentTestContext.Create();

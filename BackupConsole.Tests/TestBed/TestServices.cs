@@ -45,6 +45,13 @@ public static class TestServices
             Unavailable($"chromium is not installed at {ChromiumPath}");
     }
 
+    /// <summary>Debian's aiosmtpd (python3-aiosmtpd, installed by scripts/test-services.sh): a real SMTP server for e-mail alert tests.</summary>
+    public static void RequireAiosmtpd()
+    {
+        if (!Directory.Exists("/usr/lib/python3/dist-packages/aiosmtpd"))
+            Unavailable("aiosmtpd (python3-aiosmtpd) is not installed");
+    }
+
     private static void Require(string name, (string Host, int Port)? endpoint)
     {
         if (endpoint is not { } e)
