@@ -79,7 +79,7 @@ public sealed class PlanBrowserTests
 
             // The detail page: basic information and the run just taken.
             await row.Locator("[data-testid=plan-link]").ClickAsync();
-            await Assertions.Expect(page.Locator("[data-testid=backup-data-table] [data-testid=backup-status]")).ToHaveTextAsync("可用");
+            await Assertions.Expect(page.Locator("[data-testid=backup-data-table] [data-testid=backup-status]")).ToHaveTextAsync("可用", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("[data-testid=plan-basic]")).ToContainTextAsync("每天 03:30");
             await browser.ScreenshotAsync("plan-detail-zh");
 

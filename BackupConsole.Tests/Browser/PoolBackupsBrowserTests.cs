@@ -46,13 +46,18 @@ public sealed class PoolBackupsBrowserTests
         var row = page.Locator("[data-testid=plans-table] tbody tr", new() { HasText = "docs" });
         await row.Locator("[data-testid=execute-plan]").ClickAsync();
         await page.Locator(".mud-message-box").GetByRole(AriaRole.Button, new() { Name = "执行" }).ClickAsync();
-        // No 刷新: the list re-reads itself while a plan on it runs.
-        await Assertions.Expect(row.Locator("[data-testid=plan-status]")).ToHaveTextAsync("可用", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "已开始执行" })).ToBeVisibleAsync();
 
-        // The pool lists the backup with its source; verify it, then restore it into a new directory.
+        // The pool lists the backup with its source once the run is done; verify it, then restore it into a new directory.
         await nav.GetByText("存储池", new() { Exact = true }).ClickAsync();
         await page.ClickAsync("[data-testid=pool-backups]");
         var backup = page.Locator("[data-testid=backup-data-table] tbody tr").First;
+        for (var i = 0; i < 60 && (await backup.Locator("[data-testid=backup-status]").TextContentAsync())?.Trim() != "可用"; i++)
+        {
+            await Task.Delay(500, ct);
+            await page.ReloadAsync();
+        }
+        Assert.True((await backup.Locator("[data-testid=backup-status]").TextContentAsync())?.Trim() == "可用", console.Output);
         await Assertions.Expect(backup).ToContainTextAsync(source);
         await backup.Locator("[data-testid=verify-backup]").ClickAsync();
         await Assertions.Expect(backup.Locator("[data-testid=backup-verification]")).ToContainTextAsync("校验通过", new() { Timeout = 20_000 });
