@@ -267,7 +267,8 @@ public sealed partial class RestoreService(
             return "";
         }
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
-        if (!roots.Any(r => full.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+        var root = roots.FirstOrDefault(r => full.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal));
+        if (root is null || PassesThroughLink(root, full))
             errors.Add(new("Directory", text["Restore.DirectoryOutsideRoots", string.Join(", ", roots)]));
         else if (File.Exists(full) || (Directory.Exists(full) && Directory.EnumerateFileSystemEntries(full).Any()))
             errors.Add(new("Directory", text["Restore.DirectoryNotEmpty", full]));
@@ -275,6 +276,20 @@ public sealed partial class RestoreService(
     }
 
     /// <summary>The newest jobs of a plan, of a pool, or (both null) of the tenant.</summary>
+    /// <summary>
+    /// Whether a path below the root goes through a symbolic link — one a file-storage restore may have recreated — which
+    /// would lead a later restore outside the root while its name still looks inside.
+    /// </summary>
+    private static bool PassesThroughLink(string root, string full)
+    {
+        for (var current = full; current.Length > root.Length; current = Path.GetDirectoryName(current)!)
+        {
+            if (Path.Exists(current) && new FileInfo(current).LinkTarget is not null)
+                return true;
+        }
+        return false;
+    }
+
     public async Task<IReadOnlyList<RestoreJobView>> ListAsync(string? planId = null, string? poolId = null, int take = 20, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -211,11 +211,18 @@ public sealed class RestoreServiceTests
         await File.WriteAllTextAsync(Path.Combine(root, "busy", "x"), "x", Ct);
 
         var escape = await service.StartAsync(new RestoreRequest(backupId, RestoreMode.Directory, Directory: Path.Combine(root, "..", "escaped")), Ct);
+        // A link inside the root (a restored snapshot may hold one) must not carry a later restore outside it.
+        var outside = Path.Combine(Path.GetTempPath(), "bc-outside-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(outside);
+        File.CreateSymbolicLink(Path.Combine(root, "link"), outside);
+        var throughLink = await service.StartAsync(new RestoreRequest(backupId, RestoreMode.Directory, Directory: Path.Combine(root, "link", "inside")), Ct);
         var busy = await service.StartAsync(new RestoreRequest(backupId, RestoreMode.Directory, Directory: Path.Combine(root, "busy")), Ct);
         var relative = await service.StartAsync(new RestoreRequest(backupId, RestoreMode.Directory, Directory: "restored"), Ct);
         var job = await RestoreAsync(host, new RestoreRequest(backupId, RestoreMode.Directory, Directory: Path.Combine(root, "new")));
 
         Assert.Equal("Directory", escape.Errors.Single().Field);
+        Assert.Equal("Directory", throughLink.Errors.Single().Field);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(outside));
         Assert.Contains("不为空", busy.Errors.Single().Message);
         Assert.Equal("Directory", relative.Errors.Single().Field);
         Assert.Equal(2, job.ItemsDone);
