@@ -261,6 +261,37 @@ public sealed class RestoreServiceTests
     }
 
     [Fact]
+    public async Task A_restore_a_stopped_console_left_running_is_failed_at_the_next_start()
+    {
+        var (host, pool) = await PlanTestKit.StartAsync();
+        await using var _ = host;
+        var instance = await PlanTestKit.AddDirectoryAsync(host);
+        var planId = await PlanTestKit.AddPlanAsync(host, PlanTestKit.Manual("files", instance, pool));
+        var backupId = await PlanTestKit.RunAsync(host, planId);
+        await using (var db = host.Get<TenantDbFactory>().ForTenant(host.Tenant.TenantId!))
+        {
+            // What a killed console leaves: a job row still "running" that no runner owns.
+            db.RestoreJobs.Add(new RestoreJob
+            {
+                Id = "dbsrst-orphan", BackupId = backupId, PlanId = planId, PoolId = pool, Target = "/tmp/gone", ReadsBackups = $",{backupId},",
+                Status = RestoreJobStatus.Running, StartedAt = DateTimeOffset.UtcNow.AddMinutes(-5),
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var failed = await host.Get<RestoreRunner>().FailInterruptedAsync(Ct);
+        var job = await host.Get<RestoreService>().GetAsync("dbsrst-orphan", Ct);
+        var delete = await host.Get<BackupDataService>().DeleteAsync(backupId, Ct);
+
+        Assert.Equal(1, failed);
+        Assert.Equal(RestoreJobStatus.Failed, job!.Status);
+        Assert.Contains("控制台在恢复过程中停止", job.Error);
+        // The backup is no longer held by a restore that will never end.
+        Assert.True(delete.Succeeded, delete.ErrorText);
+        Assert.Contains(await host.Get<PlanService>().ListEventsAsync(planId, Ct), e => e.Type == "RestoreFailed");
+    }
+
+    [Fact]
     public async Task Another_tenant_cannot_restore_read_or_cancel_this_tenants_backups()
     {
         var root = Path.Combine(Path.GetTempPath(), "bc-restore-" + Guid.NewGuid().ToString("N")[..8]);
