@@ -10,6 +10,8 @@ if (OperatorCommandLine.IsInvocation(args))
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddBackupConsoleWeb(builder.Configuration);
+// The console takes no uploads: a form or message larger than this is refused (413) before it is read.
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = WebLimits.MaxRequestBodyBytes);
 
 var app = builder.Build();
 await app.Services.InitializeDatabaseAsync();
@@ -18,6 +20,7 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
+app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseRequestLocalization();
 app.UseAuthentication();

@@ -20,7 +20,15 @@ internal static class WebServiceCollectionExtensions
         services.AddBackupConsoleCore(configuration);
         services.AddBackupConsoleScheduler(configuration);
 
-        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRazorComponents()
+            .AddInteractiveServerComponents(circuits =>
+            {
+                // Bounded memory for circuits a browser left behind and for renders it has not acknowledged.
+                circuits.DisconnectedCircuitMaxRetained = WebLimits.DisconnectedCircuitsRetained;
+                circuits.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+                circuits.MaxBufferedUnacknowledgedRenderBatches = 10;
+            })
+            .AddHubOptions(hub => hub.MaximumReceiveMessageSize = WebLimits.MaxCircuitMessageBytes);
         services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         services.AddHttpContextAccessor();
         services.AddRequestLocalization(UiCulture.Configure);
