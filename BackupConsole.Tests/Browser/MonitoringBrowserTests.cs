@@ -64,9 +64,15 @@ public sealed class MonitoringBrowserTests
             await Assertions.Expect(page.Locator("[data-testid=monitoring-empty]")).ToBeVisibleAsync();
 
             // 执行 is on the list: run from there and come back to the tab while the backup runs.
-            await page.GoBackAsync();
-            await row.Locator("[data-testid=execute-plan]").ClickAsync();
-            await page.Locator(".mud-message-box").GetByRole(AriaRole.Button, new() { Name = "执行" }).ClickAsync();
+            await nav.GetByText("备份计划", new() { Exact = true }).ClickAsync();
+            var confirm = page.Locator(".mud-message-box").GetByRole(AriaRole.Button, new() { Name = "执行" });
+            // The list may still be wiring up its buttons on a slow machine: ask again until the confirmation opens.
+            for (var attempt = 0; attempt < 10 && !await confirm.IsVisibleAsync(); attempt++)
+            {
+                await row.Locator("[data-testid=execute-plan]").ClickAsync();
+                await Task.Delay(1000, ct);
+            }
+            await confirm.ClickAsync();
             await row.Locator("[data-testid=plan-link]").ClickAsync();
             await page.Locator("[data-testid=plan-tabs]").GetByText("监控", new() { Exact = true }).ClickAsync();
             foreach (var chart in new[] { "chart-cpu", "chart-memory", "chart-net-in", "chart-net-out" })
