@@ -79,8 +79,10 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
                 TransferProgress.Count(progress, keys.Count);
                 keys.Clear();
                 values.Clear();
-                if (pending.Count >= (scripted.Value ? PagesInFlight : PagesInFlight * PageSize))
-                    await AwaitAsync(pending, manifest);
+                // A sliding window: waiting for the whole window at once left the server idle while it refilled.
+                var page = scripted.Value ? 1 : PageSize;
+                if (pending.Count >= PagesInFlight * page)
+                    await AwaitAsync(pending, page, manifest);
             }
             await using var input = await repository.OpenObjectAsync(manifest, RedisDumpFormat.ObjectName(db), key, ct);
             await foreach (var record in RedisDumpFormat.ReadAsync(input, ct))
@@ -98,7 +100,7 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
             }
             if (keys.Count > 0)
                 await IssueAsync();
-            await AwaitAsync(pending, manifest);
+            await AwaitAsync(pending, pending.Count, manifest);
             progress?.Report($"db {Into(db)}: {restored} keys restored, {expired} expired since the backup");
         }
         logger.LogInformation("Restored {BackupId} into {Target}: {Keys} keys, {Expired} expired meanwhile", manifest.BackupId, target.Description, restored, expired);
@@ -120,17 +122,18 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
         }
     }
 
-    private static async Task AwaitAsync(List<Task> pending, BackupManifest manifest)
+    /// <summary>Waits for the oldest <paramref name="count"/> calls in flight and drops them from the list.</summary>
+    private static async Task AwaitAsync(List<Task> pending, int count, BackupManifest manifest)
     {
         try
         {
-            await Task.WhenAll(pending);
+            await Task.WhenAll(pending.Take(count));
         }
         catch (RedisServerException ex) when (ex.Message.Contains("payload version", StringComparison.OrdinalIgnoreCase))
         {
             throw new BackupException(
                 $"The target Redis cannot read backup {manifest.BackupId}'s values (taken from Redis {manifest.Properties.GetValueOrDefault("redisVersion")}): restore into the same or a newer version.", ex);
         }
-        pending.Clear();
+        pending.RemoveRange(0, count);
     }
 }
