@@ -151,6 +151,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Alerts.AlertNotifier>();
         services.AddScoped<Alerts.AlertEvaluator>();
         services.AddScoped<Alerts.AlertService>();
+        services.AddScoped<ApiTokens.ApiTokenService>();
 
         services.AddOptions<Restores.RestoreOptions>().Bind(configuration.GetSection(Restores.RestoreOptions.Section));
         services.AddSingleton<Restores.RestoreRunner>();

@@ -1,4 +1,5 @@
 using BackupConsole.Account;
+using BackupConsole.Api;
 using BackupConsole.Cli;
 using BackupConsole.Components;
 using BackupConsole.Core.Data;
@@ -21,7 +22,10 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 app.UseSecurityHeaders();
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Pages get the console's not-found page; the REST API gets problem details, never HTML.
+app.UseWhen(context => context.Request.Path.StartsWithSegments(ApiSetup.ApiPath), api => api.UseStatusCodePages(ApiSetup.WriteBareStatusAsync));
+app.UseWhen(context => !context.Request.Path.StartsWithSegments(ApiSetup.ApiPath),
+    pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
 app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -30,6 +34,7 @@ app.UseAntiforgery();
 app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
+app.MapBackupConsoleApi();
 
 await app.RunAsync();
 return 0;

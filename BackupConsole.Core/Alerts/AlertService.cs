@@ -55,7 +55,7 @@ public sealed class AlertService(
         db.RequireTenant();
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null)
-            return OperationResult<string>.Fail("", text["Plan.NotFound"]);
+            return OperationResult<string>.NotFound(text["Plan.NotFound"]);
         if (!MonitoringRules.Applies(plan.BackupType))
             return OperationResult<string>.Fail("", text["Alert.SnapshotPlan"]);
         var errors = new List<FieldError>();
@@ -105,7 +105,7 @@ public sealed class AlertService(
         db.RequireTenant();
         var rule = await db.AlertRules.SingleOrDefaultAsync(r => r.Id == ruleId, ct);
         if (rule is null)
-            return OperationResult.Fail("", text["Alert.RuleNotFound"]);
+            return OperationResult.NotFound(text["Alert.RuleNotFound"]);
         db.AlertRules.Remove(rule);
         // An open alert ends with its rule.
         if (rule.OpenAlertId is { } open && await db.AlertRecords.SingleOrDefaultAsync(a => a.Id == open, ct) is { } record)
@@ -170,7 +170,7 @@ public sealed class AlertService(
     {
         var channel = (await ListChannelsAsync(ct)).SingleOrDefault(c => c.Id == channelId);
         if (channel is null)
-            return OperationResult.Fail("", text["Alert.ChannelNotFound"]);
+            return OperationResult.NotFound(text["Alert.ChannelNotFound"]);
         if (channel.UsedByRules.Count > 0)
             return OperationResult.Fail("", text["Alert.ChannelInUse", channel.Name, string.Join(", ", channel.UsedByRules)]);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -185,7 +185,7 @@ public sealed class AlertService(
         db.RequireTenant();
         var channel = await db.NotificationChannels.AsNoTracking().SingleOrDefaultAsync(c => c.Id == channelId, ct);
         if (channel is null)
-            return OperationResult<string>.Fail("", text["Alert.ChannelNotFound"]);
+            return OperationResult<string>.NotFound(text["Alert.ChannelNotFound"]);
         var notice = new AlertNotice("test", "test", "test", AlertMetric.BackupFailed, AlertComparison.GreaterOrEqual, 1, 1, AlertRecordStatus.Firing, clock.GetUtcNow());
         var outcome = await notifier.NotifyAsync([channel], notice, ct);
         return outcome.EndsWith(": ok", StringComparison.Ordinal) ? OperationResult<string>.Ok(outcome) : OperationResult<string>.Fail("", outcome);

@@ -3,9 +3,16 @@ namespace BackupConsole.Core.Common;
 /// <summary>The outcome of a command: success, or the validation errors to show next to their fields.</summary>
 public class OperationResult
 {
-    protected OperationResult(IReadOnlyList<FieldError> errors) => Errors = errors;
+    protected OperationResult(IReadOnlyList<FieldError> errors, bool notFound = false)
+    {
+        Errors = errors;
+        IsNotFound = notFound;
+    }
 
     public IReadOnlyList<FieldError> Errors { get; }
+
+    /// <summary>The resource named does not exist for the acting tenant (another tenant's id reads the same): the API answers 404.</summary>
+    public bool IsNotFound { get; }
 
     public bool Succeeded => Errors.Count == 0;
 
@@ -17,12 +24,14 @@ public class OperationResult
     public static OperationResult Fail(string field, string message) => new([new FieldError(field, message)]);
 
     public static OperationResult Fail(IReadOnlyList<FieldError> errors) => new(errors);
+
+    public static OperationResult NotFound(string message) => new([new FieldError("", message)], notFound: true);
 }
 
 /// <summary>An <see cref="OperationResult"/> that carries a value when it succeeded.</summary>
 public sealed class OperationResult<T> : OperationResult
 {
-    private OperationResult(T? value, IReadOnlyList<FieldError> errors) : base(errors) => Value = value;
+    private OperationResult(T? value, IReadOnlyList<FieldError> errors, bool notFound = false) : base(errors, notFound) => Value = value;
 
     public T? Value { get; }
 
@@ -31,4 +40,6 @@ public sealed class OperationResult<T> : OperationResult
     public static new OperationResult<T> Fail(string field, string message) => new(default, [new FieldError(field, message)]);
 
     public static new OperationResult<T> Fail(IReadOnlyList<FieldError> errors) => new(default, errors);
+
+    public static new OperationResult<T> NotFound(string message) => new(default, [new FieldError("", message)], notFound: true);
 }

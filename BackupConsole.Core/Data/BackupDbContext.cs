@@ -45,6 +45,8 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options, I
 
     public DbSet<Alerts.NotificationChannel> NotificationChannels => Set<Alerts.NotificationChannel>();
 
+    public DbSet<ApiTokens.ApiToken> ApiTokens => Set<ApiTokens.ApiToken>();
+
     public ITenantContext TenantContext => tenant;
 
     // Read by the query filters on every query, so they see the context's tenant, not the one the model was built with.

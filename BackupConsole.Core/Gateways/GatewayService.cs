@@ -151,7 +151,7 @@ public sealed class GatewayService(
         db.RequireTenant();
         var gateway = await db.Gateways.SingleOrDefaultAsync(g => g.Id == gatewayId, ct);
         if (gateway is null)
-            return OperationResult.Fail("", text["Gateway.NotFound"]);
+            return OperationResult.NotFound(text["Gateway.NotFound"]);
 
         var blocking = new List<string>();
         foreach (var blocker in deletionBlockers)
@@ -178,7 +178,7 @@ public sealed class GatewayService(
         db.RequireTenant();
         var gateway = await db.Gateways.SingleOrDefaultAsync(g => g.Id == gatewayId, ct);
         if (gateway is null)
-            return (null, OperationResult.Fail("", text["Gateway.NotFound"]));
+            return (null, OperationResult.NotFound(text["Gateway.NotFound"]));
         // Error is changeable too: changing the setting that failed is how an operator repairs it.
         if (gateway.Status is not (GatewayStatus.Running or GatewayStatus.Error))
             return (null, OperationResult.Fail("", text["Gateway.Busy", text["GatewayStatus." + gateway.Status]]));

@@ -80,7 +80,7 @@ public sealed partial class InstanceService(
         db.RequireTenant();
         var instance = await db.Instances.SingleOrDefaultAsync(i => i.Id == id, ct);
         if (instance is null)
-            return OperationResult<InstanceView>.Fail("", text["Instance.NotFound"]);
+            return OperationResult<InstanceView>.NotFound(text["Instance.NotFound"]);
         if (input.Kind != instance.Kind)
             return OperationResult<InstanceView>.Fail("Kind", text["Instance.KindFixed"]);
         var errors = await ValidateAsync(db, input, instance, ct);
@@ -102,7 +102,7 @@ public sealed partial class InstanceService(
         db.RequireTenant();
         var instance = await db.Instances.SingleOrDefaultAsync(i => i.Id == id, ct);
         if (instance is null)
-            return OperationResult.Fail("", text["Instance.NotFound"]);
+            return OperationResult.NotFound(text["Instance.NotFound"]);
         var plans = new List<string>();
         foreach (var dependent in dependents)
             plans.AddRange(await dependent.PlansUsingAsync(id, ct));
@@ -122,7 +122,7 @@ public sealed partial class InstanceService(
         db.RequireTenant();
         var instance = await db.Instances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == id && i.Kind == InstanceKind.MySql, ct);
         if (instance is null)
-            return OperationResult<IReadOnlyList<(string, IReadOnlyList<string>)>>.Fail("", text["Instance.NotFound"]);
+            return OperationResult<IReadOnlyList<(string, IReadOnlyList<string>)>>.NotFound(text["Instance.NotFound"]);
         try
         {
             await using var relay = connections.RelayFor(instance, instance.External ? await gateways.GetRouteAsync(ct) : null);

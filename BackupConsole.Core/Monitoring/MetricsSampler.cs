@@ -123,8 +123,13 @@ public sealed class MetricsSampler(TenantScopes scopes, IOptions<MonitoringOptio
         }
     }
 
+    private int _disposed;
+
+    /// <summary>Stops sampling; the host's shutdown and the container both call it, so a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await _stopping.CancelAsync();
         if (_loop is not null)
             await _loop;

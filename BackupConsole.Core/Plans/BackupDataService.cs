@@ -41,7 +41,7 @@ public sealed class BackupDataService(
             db.RequireTenant();
             var row = await db.BackupData.SingleOrDefaultAsync(d => d.Id == backupId, ct);
             if (row is null)
-                return OperationResult.Fail("", text["BackupData.NotFound"]);
+                return OperationResult.NotFound(text["BackupData.NotFound"]);
             if (row.Status == BackupDataStatus.Running)
                 return OperationResult.Fail("", text["BackupData.DeleteRunning", backupId]);
             var dependants = await db.BackupData.Where(d => d.ParentId == backupId && d.Status != BackupDataStatus.Failed)
@@ -91,7 +91,7 @@ public sealed class BackupDataService(
             db.RequireTenant();
             var row = await db.BackupData.SingleOrDefaultAsync(d => d.Id == backupId, ct);
             if (row is null)
-                return OperationResult<VerifyResult>.Fail("", text["BackupData.NotFound"]);
+                return OperationResult<VerifyResult>.NotFound(text["BackupData.NotFound"]);
             if (row.Status != BackupDataStatus.Available)
                 return OperationResult<VerifyResult>.Fail("", text["Restore.NotAvailable", backupId]);
             if (row.Verification == VerificationState.Verifying)
@@ -155,7 +155,7 @@ public sealed class BackupDataService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.RequireTenant();
         if (!await db.StoragePools.AnyAsync(p => p.Id == poolId, ct))
-            return OperationResult<ImportResult>.Fail("", text["Pool.NotFound"]);
+            return OperationResult<ImportResult>.NotFound(text["Pool.NotFound"]);
         var plans = await db.Plans.Where(p => p.PoolId == poolId).Select(p => p.Id).ToListAsync(ct);
         int found = 0, imported = 0, known = 0, joined = 0;
         try

@@ -52,7 +52,7 @@ public sealed class PlanRunner(
         {
             var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId, ct);
             if (plan is null)
-                return OperationResult<string>.Fail("", text["Plan.NotFound"]);
+                return OperationResult<string>.NotFound(text["Plan.NotFound"]);
             if (trigger != ManualTrigger && (plan.Paused || plan.AutoPaused || plan.Strategy == PlanStrategy.Manual))
                 return OperationResult<string>.Fail("", text["Plan.NotScheduledNow", plan.Name]);
             var pool = await db.StoragePools.AsNoTracking().SingleAsync(p => p.Id == plan.PoolId, ct);

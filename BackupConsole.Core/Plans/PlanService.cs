@@ -140,7 +140,7 @@ public sealed class PlanService(
         var tenantId = db.RequireTenant();
         var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null)
-            return OperationResult<PlanView>.Fail("", text["Plan.NotFound"]);
+            return OperationResult<PlanView>.NotFound(text["Plan.NotFound"]);
         var (errors, instance) = await ValidateAsync(db, input, plan, ct);
         if (errors.Count > 0)
             return OperationResult<PlanView>.Fail(errors);
@@ -163,7 +163,7 @@ public sealed class PlanService(
         var tenantId = db.RequireTenant();
         var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null)
-            return OperationResult.Fail("", text["Plan.NotFound"]);
+            return OperationResult.NotFound(text["Plan.NotFound"]);
         var held = await db.BackupData.CountAsync(d => d.PlanId == planId && d.Status != BackupDataStatus.Failed, ct);
         if (held > 0)
             return OperationResult.Fail("", text["Plan.HoldsData", held]);
@@ -217,7 +217,7 @@ public sealed class PlanService(
         var tenantId = db.RequireTenant();
         var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == planId, ct);
         if (plan is null)
-            return OperationResult.Fail("", text["Plan.NotFound"]);
+            return OperationResult.NotFound(text["Plan.NotFound"]);
         if (plan.Strategy == PlanStrategy.Manual)
             return OperationResult.Fail("", text["Plan.ManualCannotPause"]);
         if (plan.Paused == paused)

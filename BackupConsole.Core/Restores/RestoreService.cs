@@ -49,7 +49,7 @@ public sealed partial class RestoreService(
         db.RequireTenant();
         var row = await db.BackupData.AsNoTracking().SingleOrDefaultAsync(d => d.Id == backupId, ct);
         if (row is null)
-            return OperationResult<RestoreSource>.Fail("", text["BackupData.NotFound"]);
+            return OperationResult<RestoreSource>.NotFound(text["BackupData.NotFound"]);
         if (row.Status != BackupDataStatus.Available)
             return OperationResult<RestoreSource>.Fail("", text["Restore.NotAvailable", backupId]);
         if (InstanceKinds.FromManifestName(row.SourceKind) is not { } kind)
@@ -114,7 +114,7 @@ public sealed partial class RestoreService(
         var row = await db.BackupData.AsNoTracking().SingleOrDefaultAsync(d => d.Id == request.BackupId, ct);
         var described = await DescribeAsync(request.BackupId, ct);
         if (row is null || !described.Succeeded)
-            return OperationResult<string>.Fail(described.Errors);
+            return described.IsNotFound ? OperationResult<string>.NotFound(described.ErrorText) : OperationResult<string>.Fail(described.Errors);
         var source = described.Value!;
         if (!source.Modes.Contains(request.Mode))
             return OperationResult<string>.Fail("Mode", text["Restore.ModeNotFor", request.Mode]);
@@ -326,7 +326,7 @@ public sealed partial class RestoreService(
     {
         var job = await GetAsync(jobId, ct);
         if (job is null)
-            return OperationResult.Fail("", text["Restore.NotFound"]);
+            return OperationResult.NotFound(text["Restore.NotFound"]);
         if (job.Status != RestoreJobStatus.Running || !runner.Cancel(jobId))
             return OperationResult.Fail("", text["Restore.NotRunning"]);
         return OperationResult.Ok();

@@ -121,7 +121,7 @@ public sealed class StoragePoolService(
         db.RequireTenant();
         var pool = await db.StoragePools.SingleOrDefaultAsync(p => p.Id == poolId, ct);
         if (pool is null)
-            return OperationResult.Fail("", text["Pool.NotFound"]);
+            return OperationResult.NotFound(text["Pool.NotFound"]);
 
         var errors = new List<FieldError>();
         rules.Name(input.Name, input.Remark, errors);
@@ -160,7 +160,7 @@ public sealed class StoragePoolService(
         db.RequireTenant();
         var pool = await db.StoragePools.SingleOrDefaultAsync(p => p.Id == poolId, ct);
         if (pool is null)
-            return OperationResult.Fail("", text["Pool.NotFound"]);
+            return OperationResult.NotFound(text["Pool.NotFound"]);
         var plans = await PlansUsingAsync(pool.Id, ct);
         if (plans.Count > 0)
             return OperationResult.Fail("", text["Pool.UnbindBlocked", string.Join("、", plans)]);

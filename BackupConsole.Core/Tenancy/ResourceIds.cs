@@ -15,6 +15,7 @@ public static class ResourceIds
     public const string RestoreJob = "dbsrst";
     public const string AlertRule = "alarm";
     public const string Channel = "chan";
+    public const string ApiToken = "apitok";
 
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
     private const int RandomLength = 8;

@@ -113,7 +113,7 @@ public sealed class TenantAdminService(
             return OperationResult.Fail("", text["User.CannotDisableSelf"]);
         var user = await users.FindByIdAsync(userId);
         if (user is null)
-            return OperationResult.Fail("", text["User.NotFound"]);
+            return OperationResult.NotFound(text["User.NotFound"]);
         user.IsDisabled = disabled;
         var result = await users.UpdateAsync(user);
         if (result.Succeeded)
@@ -130,7 +130,7 @@ public sealed class TenantAdminService(
         RequireAdmin();
         var user = await users.FindByIdAsync(userId);
         if (user is null)
-            return OperationResult<OneTimePassword>.Fail("", text["User.NotFound"]);
+            return OperationResult<OneTimePassword>.NotFound(text["User.NotFound"]);
         var password = PasswordGenerator.Generate();
         var token = await users.GeneratePasswordResetTokenAsync(user);
         var result = await users.ResetPasswordAsync(user, token, password);

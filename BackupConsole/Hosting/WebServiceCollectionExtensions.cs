@@ -1,4 +1,5 @@
 using BackupConsole.Account;
+using BackupConsole.Api;
 using BackupConsole.Core;
 using BackupConsole.Core.Identity;
 using BackupConsole.Core.Tenancy;
@@ -62,6 +63,7 @@ internal static class WebServiceCollectionExtensions
             o.ValidationInterval = TimeSpan.FromMinutes(s.Value.RevalidateMinutes));
         services.AddIdentityCore<AppUser>().AddSignInManager();
         services.AddAuthorization(AuthorizationPolicies.Configure);
+        services.AddBackupConsoleApi();
         return services;
     }
 }
