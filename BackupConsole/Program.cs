@@ -35,6 +35,7 @@ app.MapStaticAssets().AllowAnonymous();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 app.MapBackupConsoleApi();
+app.MapConsoleHealthChecks();
 
 await app.RunAsync();
 return 0;

@@ -167,6 +167,9 @@ public sealed class PlanRunner(
 
         BackupManifest? manifest = null;
         string? error = null;
+        var sourceKind = instance.Kind.ToString();
+        using var activity = Monitoring.ConsoleTelemetry.StartRun(plan.Id, backupId, sourceKind, plan.BackupType);
+        var started = clock.GetTimestamp();
         try
         {
             if (instance.Status == InstanceStatus.Offline)
@@ -185,7 +188,9 @@ public sealed class PlanRunner(
         }
         finally
         {
-            await FinishAsync(dbs, plan.Id, backupId, manifest, error ?? (manifest is null ? text["Plan.RunStopped"].Value : null));
+            error ??= manifest is null ? text["Plan.RunStopped"].Value : null;
+            await FinishAsync(dbs, plan.Id, backupId, manifest, error);
+            Monitoring.ConsoleTelemetry.RunEnded(activity, sourceKind, plan.BackupType, manifest is not null, manifest?.RawBytes ?? 0, clock.GetElapsedTime(started), error);
         }
     }
 

@@ -17,6 +17,9 @@ public sealed class ObjectStoreFactory(
     /// <summary>What the list shows as the platform's endpoint.</summary>
     public string PlatformEndpoint => platform.Value.IsS3 ? platform.Value.ServiceUrl.TrimEnd('/') : "file://" + PlatformDirectory;
 
+    /// <summary>The platform's local-disk directory, or null when the platform store is S3.</summary>
+    public string? PlatformLocalDirectory => platform.Value.IsS3 ? null : PlatformDirectory;
+
     private string PlatformDirectory =>
         platform.Value.LocalDirectory.Length > 0 ? Path.GetFullPath(platform.Value.LocalDirectory) : Path.Combine(data.Value.FullDirectory, "objects");
 

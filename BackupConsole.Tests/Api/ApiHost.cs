@@ -15,20 +15,25 @@ internal sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
 
-    private ApiHost(string dataDirectory)
+    private ApiHost(string dataDirectory, IReadOnlyDictionary<string, string>? settings)
     {
         DataDirectory = dataDirectory;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.UseSetting("Data:Directory", dataDirectory);
             web.UseSetting("Admin:Password", "Api-Adm1n-Passw0rd");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+                web.UseSetting(key, value);
             web.UseEnvironment("Production");
         });
     }
 
     public string DataDirectory { get; }
 
-    public static ApiHost Start() => new(Path.Combine(Path.GetTempPath(), "bc-api-" + Guid.NewGuid().ToString("N")[..8]));
+    public static ApiHost Start(IReadOnlyDictionary<string, string>? settings = null) =>
+        new(Path.Combine(Path.GetTempPath(), "bc-api-" + Guid.NewGuid().ToString("N")[..8]), settings);
+
+    public IServiceProvider Services => _factory.Services;
 
     public HttpClient Client(string? token = null)
     {

@@ -22,6 +22,7 @@ public sealed class SampleSettingsTests
         { typeof(MySqlSnapshotOptions), MySqlSnapshotOptions.Section },
         { typeof(BackupConsole.Core.Instances.InstanceOptions), BackupConsole.Core.Instances.InstanceOptions.Section },
         { typeof(BackupConsole.Core.Plans.PlanOptions), BackupConsole.Core.Plans.PlanOptions.Section },
+        { typeof(BackupConsole.Hosting.TelemetryOptions), BackupConsole.Hosting.TelemetryOptions.Section },
     };
 
     [Theory]

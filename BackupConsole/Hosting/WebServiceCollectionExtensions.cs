@@ -64,6 +64,8 @@ internal static class WebServiceCollectionExtensions
         services.AddIdentityCore<AppUser>().AddSignInManager();
         services.AddAuthorization(AuthorizationPolicies.Configure);
         services.AddBackupConsoleApi();
+        services.AddConsoleHealthChecks();
+        services.AddConsoleTelemetry(configuration);
         return services;
     }
 }
