@@ -15,7 +15,7 @@ internal sealed class ApiHost : IAsyncDisposable
 {
     private readonly WebApplicationFactory<Program> _factory;
 
-    private ApiHost(string dataDirectory, IReadOnlyDictionary<string, string>? settings)
+    private ApiHost(string dataDirectory, IReadOnlyDictionary<string, string>? settings, bool listen)
     {
         DataDirectory = dataDirectory;
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -26,12 +26,21 @@ internal sealed class ApiHost : IAsyncDisposable
                 web.UseSetting(key, value);
             web.UseEnvironment("Production");
         });
+        if (listen)
+        {
+            // A real socket on a free loopback port, for clients outside this process (curl in a script).
+            _factory.UseKestrel(0);
+            _factory.StartServer();
+        }
     }
 
     public string DataDirectory { get; }
 
-    public static ApiHost Start(IReadOnlyDictionary<string, string>? settings = null) =>
-        new(Path.Combine(Path.GetTempPath(), "bc-api-" + Guid.NewGuid().ToString("N")[..8]), settings);
+    public static ApiHost Start(IReadOnlyDictionary<string, string>? settings = null, bool listen = false) =>
+        new(Path.Combine(Path.GetTempPath(), "bc-api-" + Guid.NewGuid().ToString("N")[..8]), settings, listen);
+
+    /// <summary>Where a listening host serves (Start with listen: true).</summary>
+    public Uri BaseAddress => _factory.ClientOptions.BaseAddress;
 
     public IServiceProvider Services => _factory.Services;
 
