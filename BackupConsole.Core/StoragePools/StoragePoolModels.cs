@@ -1,7 +1,7 @@
 namespace BackupConsole.Core.StoragePools;
 
 /// <summary>The bind dialog for 对象存储 (R-POOL-1): the bucket is optional, empty means <c>dbs</c>.</summary>
-public sealed record PlatformPoolInput(string Name, string? Remark, string? Bucket, bool Encrypt = false);
+public sealed record PlatformPoolInput(string Name, string? Remark = null, string? Bucket = null, bool Encrypt = false);
 
 /// <summary>The bind dialog for 外部S3服务 (R-POOL-2).</summary>
 public sealed record ExternalPoolInput(
