@@ -39,7 +39,7 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
             progress?.Report($"database {name}");
             databases.Add(DescribeDatabase(snapshot.Main, databases.Count, name, charset, collation, selection));
         }
-        var tables = await DumpTablesAsync(snapshot, set, databases.SelectMany(d => d.Jobs).ToList(), progress, ct);
+        var tables = await DumpTablesAsync(source, snapshot, set, databases.SelectMany(d => d.Jobs).ToList(), progress, ct);
         snapshot.Commit();
 
         var entries = databases.Select(d => d.Entry with { Tables = d.Jobs.Select(j => tables[j]).ToList() }).ToList();
@@ -59,15 +59,37 @@ public sealed class MySqlLogicalBackup(ILogger<MySqlLogicalBackup> logger)
 
     /// <summary>Largest tables first, each on whichever connection is free, so the longest table starts at once.</summary>
     private static async Task<Dictionary<TableJob, TableEntry>> DumpTablesAsync(
-        SnapshotConnections snapshot, BackupSetWriter set, List<TableJob> jobs, IProgress<string>? progress, CancellationToken ct)
+        MySqlEndpoint source, SnapshotConnections snapshot, BackupSetWriter set, List<TableJob> jobs, IProgress<string>? progress, CancellationToken ct)
     {
         var done = new System.Collections.Concurrent.ConcurrentDictionary<TableJob, TableEntry>();
         await ConnectionWork.ForEachAsync(snapshot.All, jobs.OrderByDescending(j => j.EstimatedBytes), async (connection, job, token) =>
         {
             progress?.Report($"table {job.Database}.{job.Table}");
-            done[job] = await DumpTableAsync(connection, set, job.ObjectPrefix, job.Database, job.Table, token);
+            try
+            {
+                done[job] = await DumpTableAsync(connection, set, job.ObjectPrefix, job.Database, job.Table, token);
+            }
+            catch (Exception ex) when (ex is MySqlException or IOException && !token.IsCancellationRequested)
+            {
+                throw new MySqlBackupException(ReadFailure(source, job, ex), ex);
+            }
         }, ct);
         return new Dictionary<TableJob, TableEntry>(done);
+    }
+
+    /// <summary>
+    /// What an operator reads when a table's rows stop coming: which table, from which server, and — when the
+    /// connection itself went (the server restarted, or a KILL ended the session) — that it did, not just the
+    /// driver's "Failed to read the result set."
+    /// </summary>
+    private static string ReadFailure(MySqlEndpoint source, TableJob job, Exception ex)
+    {
+        var lost = ex is IOException
+            || ex.InnerException is IOException or System.Net.Sockets.SocketException
+            || ex is MySqlException { ErrorCode: MySqlErrorCode.QueryInterrupted or MySqlErrorCode.UnableToConnectToHost or MySqlErrorCode.CommandTimeoutExpired };
+        return lost
+            ? $"The connection to {source.Description} was lost while reading `{job.Database}`.`{job.Table}` ({ex.Message}): the server restarted or ended the session. Nothing of this run is kept; run it again."
+            : $"Reading `{job.Database}`.`{job.Table}` from {source.Description} failed: {ex.Message}";
     }
 
     /// <summary>Synchronous open: see <see cref="SnapshotConnections"/>.</summary>

@@ -34,7 +34,17 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
         foreach (var db in databases)
         {
             progress?.Report($"db {db}: scanning");
-            var keys = await DumpDatabaseAsync(connection.GetDatabase(db), server, db, set, progress, ct);
+            long keys;
+            try
+            {
+                keys = await DumpDatabaseAsync(connection.GetDatabase(db), server, db, set, progress, ct);
+            }
+            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException && !ct.IsCancellationRequested)
+            {
+                // Said plainly for the run's error: the driver's own text names commands, not what happened.
+                throw new BackupException(
+                    $"The connection to Redis {source.Description} was lost while reading database {db} ({ex.Message}): the server restarted or closed it. Nothing of this run is kept; run it again.", ex);
+            }
             properties[$"keys.{db}"] = keys.ToString(CultureInfo.InvariantCulture);
             total += keys;
         }
