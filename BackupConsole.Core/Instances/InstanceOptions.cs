@@ -18,6 +18,12 @@ public sealed class InstanceOptions
     [Range(1, 120)]
     public int ProbeTimeoutSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Lets instances name link-local or cloud-metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254) as hosts
+    /// or endpoints. Off by default, for the same reason as StoragePools:AllowLinkLocalEndpoints.
+    /// </summary>
+    public bool AllowLinkLocalHosts { get; set; }
+
     /// <summary>The configured regions, or a single "default" one when none is configured.</summary>
     public IReadOnlyList<string> EffectiveRegions => Regions.Count > 0 ? Regions : ["default"];
 }

@@ -207,6 +207,12 @@ public sealed partial class InstanceService(
         return errors;
     }
 
+    /// <summary>Link-local and cloud-metadata addresses, unless the operator allows them (the console would call its host's metadata service).</summary>
+    private bool IsForbiddenAddress(string host) =>
+        !options.Value.AllowLinkLocalHosts
+        && System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var ip)
+        && StoragePools.StoragePoolRules.IsMetadataOrLinkLocal(ip);
+
     // Host names and IPs only: the value reaches connection strings and never a shell, but nothing else belongs there.
     [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$")]
     private static partial Regex HostPattern();
@@ -223,6 +229,8 @@ public sealed partial class InstanceService(
             case InstanceKind.MySql or InstanceKind.Redis:
                 if (Blank(input.Host) is not { } host || host.Length > 253 || !HostPattern().IsMatch(host))
                     errors.Add(new("Host", text["Instance.HostInvalid"]));
+                else if (IsForbiddenAddress(host))
+                    errors.Add(new("Host", text["Instance.HostLinkLocal"]));
                 if (input.Port is < 1 or > 65535)
                     errors.Add(new("Port", text["Instance.PortInvalid"]));
                 if (input.Kind == InstanceKind.MySql && Blank(input.UserName) is null)
@@ -235,6 +243,8 @@ public sealed partial class InstanceService(
             case InstanceKind.ObjectStorage:
                 if (!Uri.TryCreate(Blank(input.Host) ?? "", UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
                     errors.Add(new("Host", text["Instance.EndpointInvalid"]));
+                else if (IsForbiddenAddress(endpoint.Host))
+                    errors.Add(new("Host", text["Instance.HostLinkLocal"]));
                 if (Blank(input.UserName) is null)
                     errors.Add(new("UserName", text["Instance.AccessKeyRequired"]));
                 if (!hasSecret)

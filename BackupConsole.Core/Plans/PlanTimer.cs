@@ -25,6 +25,8 @@ public sealed record PlanTimer(RepeatCycle Cycle, IReadOnlyList<int> Days, IRead
     public IReadOnlyList<(string Field, string Key)> Problems()
     {
         var problems = new List<(string, string)>();
+        if (!Enum.IsDefined(Cycle))
+            problems.Add(("Timer", "Plan.TimerCycleInvalid"));
         if (Times.Count == 0 || Times.Count > MaxTimes || Times.Distinct().Count() != Times.Count)
             problems.Add(("TimerTimes", "Plan.TimerTimesInvalid"));
         if (Times.Any(t => t.Second != 0 || t.Millisecond != 0))

@@ -266,6 +266,12 @@ public sealed partial class RestoreService(
             errors.Add(new("Directory", text["Restore.DirectoryAbsolute", string.Join(", ", roots)]));
             return "";
         }
+        // The file system's own limits (NAME_MAX, PATH_MAX), checked here so a restore is refused rather than started and failed.
+        if (directory.Split(Path.DirectorySeparatorChar).Any(n => System.Text.Encoding.UTF8.GetByteCount(n) > 255) || System.Text.Encoding.UTF8.GetByteCount(directory) > 4000)
+        {
+            errors.Add(new("Directory", text["Restore.DirectoryNameTooLong"]));
+            return "";
+        }
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         var root = roots.FirstOrDefault(r => full.StartsWith(r + Path.DirectorySeparatorChar, StringComparison.Ordinal));
         if (root is null || PassesThroughLink(root, full))

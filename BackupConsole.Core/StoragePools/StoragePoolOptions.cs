@@ -7,6 +7,12 @@ public sealed class StoragePoolOptions : IValidatableObject
 {
     public const string Section = "StoragePools";
 
+    /// <summary>
+    /// Lets external pools point at link-local or cloud-metadata addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254).
+    /// Off by default: a tenant could otherwise make the console send requests to the host's metadata service.
+    /// </summary>
+    public bool AllowLinkLocalEndpoints { get; set; }
+
     /// <summary>How often the health job checks every pool.</summary>
     [Range(5, 86_400)]
     public int HealthCheckSeconds { get; set; } = 60;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Localization;
 namespace BackupConsole.Core.StoragePools;
 
 /// <summary>What a pool's name, bucket, endpoint and keys must look like before any request leaves the console.</summary>
-public sealed partial class StoragePoolRules(IStringLocalizer<CoreText> text)
+public sealed partial class StoragePoolRules(IStringLocalizer<CoreText> text, Microsoft.Extensions.Options.IOptions<StoragePoolOptions> options)
 {
     public void Name(string name, string? remark, List<FieldError> errors)
     {
@@ -36,7 +36,7 @@ public sealed partial class StoragePoolRules(IStringLocalizer<CoreText> text)
             return;
         }
         // Cloud metadata services answer on these addresses; an endpoint there would hand them the console's requests.
-        if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IsMetadataOrLinkLocal(ip))
+        if (!options.Value.AllowLinkLocalEndpoints && IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IsMetadataOrLinkLocal(ip))
             errors.Add(new("Endpoint", text["Pool.EndpointLinkLocal"]));
     }
 
