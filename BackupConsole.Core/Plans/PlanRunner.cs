@@ -260,7 +260,11 @@ public sealed class PlanRunner(
         await db.SaveChangesAsync(CancellationToken.None);
     }
 
-    /// <summary>Rows a killed console left "running" are failed at start: their runs are gone and wrote no manifest.</summary>
+    /// <summary>
+    /// Rows a killed console left "running", at start: a run whose manifest reached the pool before the kill is a
+    /// complete backup and becomes available; any other is failed and what it had written under its set is removed
+    /// (content-addressed blobs it shared stay for the pruner, which removes unreferenced ones after a grace period).
+    /// </summary>
     public async Task<int> FailInterruptedRunsAsync(CancellationToken ct)
     {
         await using var scope = scopes.ForSystem();
@@ -269,6 +273,13 @@ public sealed class PlanRunner(
         var plans = stale.Select(d => d.PlanId).Distinct().ToList();
         foreach (var row in stale.Where(r => r.PlanId is null || !_running.ContainsKey(r.PlanId)))
         {
+            if (await CloseInterruptedSetAsync(row, ct) is { } manifest && row.PlanId is { } planId)
+            {
+                await using var tenant = scopes.ForTenant(row.TenantId);
+                await FinishAsync(tenant.ServiceProvider.GetRequiredService<IDbContextFactory<BackupDbContext>>(), planId, row.Id, manifest, null);
+                await db.Entry(row).ReloadAsync(ct);
+                continue;
+            }
             row.Status = BackupDataStatus.Failed;
             row.FinishedAt = clock.GetUtcNow();
             row.Error = text["Plan.RunInterrupted"];
@@ -279,6 +290,25 @@ public sealed class PlanRunner(
                 plan.LastRunStatus = BackupDataStatus.Failed;
         await db.SaveChangesAsync(ct);
         return stale.Count;
+    }
+
+    /// <summary>The set's manifest when the interrupted run had finished writing it; otherwise removes the set's objects and returns null.</summary>
+    private async Task<BackupManifest?> CloseInterruptedSetAsync(BackupData row, CancellationToken ct)
+    {
+        try
+        {
+            await using var tenant = scopes.ForTenant(row.TenantId);
+            await using var pool = await tenant.ServiceProvider.GetRequiredService<StoragePoolService>().OpenRepositoryAsync(row.PoolId, ct);
+            if (await pool.Repository.ReadManifestAsync(row.Id, ct) is { } manifest)
+                return manifest;
+            await pool.Repository.DeleteSetAsync(row.Id, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The row is failed all the same; its objects were never listed as a backup and a later delete can remove them.
+            logger.LogWarning(ex, "The partial objects of interrupted run {BackupId} could not be removed from pool {PoolId}", row.Id, row.PoolId);
+        }
+        return null;
     }
 
     /// <summary>Stops running backups (each is recorded as failed) and waits for them; safe to call more than once.</summary>

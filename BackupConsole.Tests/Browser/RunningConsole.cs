@@ -31,13 +31,15 @@ public sealed partial class RunningConsole : IAsyncDisposable
 
     /// <param name="adminPassword">Null: no configured password, so the console generates and prints one.</param>
     /// <param name="settings">Extra configuration as environment variables (Section__Key = value).</param>
-    public static async Task<RunningConsole> StartAsync(string? adminPassword, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="dataDirectory">An existing data directory to start over (a restart); null for a new one.</param>
+    public static async Task<RunningConsole> StartAsync(
+        string? adminPassword, CancellationToken ct, IReadOnlyDictionary<string, string>? settings = null, string? dataDirectory = null)
     {
         if (!File.Exists(RepositoryPaths.AppAssembly))
             throw new FileNotFoundException("Build the solution first; the app is missing.", RepositoryPaths.AppAssembly);
 
         var port = FreePort();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "bc-app-" + Guid.NewGuid().ToString("N")[..12]);
+        dataDirectory ??= Path.Combine(Path.GetTempPath(), "bc-app-" + Guid.NewGuid().ToString("N")[..12]);
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = RepositoryPaths.AppProjectDirectory,
@@ -110,6 +112,13 @@ public sealed partial class RunningConsole : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>SIGKILL, as an out-of-memory killer or a pulled plug would: nothing runs after it. The data directory stays.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -36,7 +36,7 @@ public sealed class SecretLeakTests
         await using var browser = await BrowserSession.OpenAsync(console);
         var page = browser.Page;
         await browser.SignInAsNewTenantUserAsync(AdminPassword);
-        var token = await CreateReadWriteTokenAsync(page);
+        var token = await ConsoleKilledTests.CreateReadWriteTokenAsync(page);
 
         using var api = new HttpClient { BaseAddress = new Uri(console.BaseUrl, "api/v1/") };
         api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -77,7 +77,7 @@ public sealed class SecretLeakTests
 
         var pages = new StringBuilder();
         // Each page once its list shows what the run made (the circuit renders after the document loads).
-        foreach (var (link, shows) in new[] { ("实例", "cache"), ("存储池", "main"), ("备份计划", "Redis plan"), ("事件", "orders"), ("API 令牌", "leak check") })
+        foreach (var (link, shows) in new[] { ("实例", "cache"), ("存储池", "main"), ("备份计划", "Redis plan"), ("事件", "orders"), ("API 令牌", "automation") })
         {
             await page.Locator("[data-testid=nav]").GetByText(link, new() { Exact = true }).ClickAsync();
             await Assertions.Expect(page.Locator("body")).ToContainTextAsync(shows);
@@ -98,18 +98,5 @@ public sealed class SecretLeakTests
         foreach (var (secretName, secret) in secrets)
             foreach (var (placeName, content) in places)
                 Assert.False(content.AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)) >= 0, $"{secretName} appears in {placeName}");
-    }
-
-    private static async Task<string> CreateReadWriteTokenAsync(IPage page)
-    {
-        await page.Locator("[data-testid=nav]").GetByText("API 令牌", new() { Exact = true }).ClickAsync();
-        await page.Locator("input[data-testid=token-name]").FillAsync("leak check");
-        await page.Locator("[data-testid=token-scope]").ClickAsync();
-        await page.GetByText("读写", new() { Exact = true }).ClickAsync();
-        await page.Locator("[data-testid=token-create]").ClickAsync();
-        var secret = page.Locator("[data-testid=token-secret]");
-        await Assertions.Expect(secret).ToContainTextAsync("bc_");
-        await Assertions.Expect(page.Locator("[data-testid=tokens-table]")).ToContainTextAsync("读写");
-        return (await secret.TextContentAsync())!.Trim();
     }
 }

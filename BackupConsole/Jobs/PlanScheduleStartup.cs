@@ -8,10 +8,14 @@ namespace BackupConsole.Jobs;
 /// open: runs and restores are failed, checks in progress reset.
 /// </summary>
 internal sealed class PlanScheduleStartup(
-    PlanScheduler scheduler, PlanRunner runner, RestoreRunner restores, Core.Monitoring.MetricsSampler sampler, IServiceScopeFactory scopes) : IHostedService
+    PlanScheduler scheduler, PlanRunner runner, RestoreRunner restores, Core.Monitoring.MetricsSampler sampler, IServiceScopeFactory scopes,
+    Core.StoragePools.ObjectStoreFactory stores, ILogger<PlanScheduleStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (stores.PlatformLocalDirectory is { } platform
+            && Core.StoragePools.ObjectStores.LocalDiskObjectStore.RemoveUnfinishedUploads(platform) is > 0 and var removed)
+            logger.LogWarning("Removed {Count} unfinished upload(s) a stopped console left in the platform store", removed);
         await restores.FailInterruptedAsync(cancellationToken);
         await using (var scope = scopes.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<BackupVerification>().ResetInterruptedAsync(cancellationToken);

@@ -98,6 +98,27 @@ public sealed partial class LocalDiskObjectStore(string rootDirectory, string bu
         return Task.FromResult(file.Exists ? new ObjectInfo(key, file.Length, file.LastWriteTimeUtc) : null);
     }
 
+    /// <summary>
+    /// Removes the temporary files of uploads that never completed (a killed console's) from every bucket under
+    /// <paramref name="rootDirectory"/>. Only for the console's start, before any run: a local store has no other writer.
+    /// </summary>
+    public static int RemoveUnfinishedUploads(string rootDirectory)
+    {
+        if (!Directory.Exists(rootDirectory))
+            return 0;
+        var removed = 0;
+        foreach (var path in Directory.EnumerateFiles(rootDirectory, "*", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileName(path);
+            var inUploads = Path.GetFileName(Path.GetDirectoryName(path)) == UploadsFolder && name != ".sync";
+            if (!inUploads && !name.StartsWith(UploadsFolder + "~", StringComparison.Ordinal))
+                continue;
+            File.Delete(path);
+            removed++;
+        }
+        return removed;
+    }
+
     public async IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         if (!Directory.Exists(_bucketDirectory))
