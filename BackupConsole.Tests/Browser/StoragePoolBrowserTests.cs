@@ -69,7 +69,8 @@ public sealed class StoragePoolBrowserTests
         await nav.GetByText("备份网关", new() { Exact = true }).ClickAsync();
         await page.ClickAsync("[data-testid=delete-gateway]");
         await page.Locator(".mud-message-box").GetByRole(AriaRole.Button, new() { Name = "删除" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".mud-snackbar", new() { HasText = "offsite" })).ToBeVisibleAsync();
+        // The refusal, not the "bound" notice that may still be showing from the step before.
+        await Assertions.Expect(page.Locator(".mud-snackbar.mud-alert-filled-error", new() { HasText = "offsite" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("[data-testid=gateways-table]")).ToContainTextAsync("edge");
 
         await nav.GetByText("存储池", new() { Exact = true }).ClickAsync();
