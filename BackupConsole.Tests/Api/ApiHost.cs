@@ -1,6 +1,9 @@
 using System.Net.Http.Headers;
 using BackupConsole.Core.ApiTokens;
 using BackupConsole.Core.Identity;
+using BackupConsole.Core.Instances;
+using BackupConsole.Core.Plans;
+using BackupConsole.Core.StoragePools;
 using BackupConsole.Core.Tenancy;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
@@ -77,6 +80,22 @@ internal sealed class ApiHost : IAsyncDisposable
             var result = await services.GetRequiredService<ApiTokenService>().CreateAsync(new ApiTokenInput(name, scope, 30));
             Assert.True(result.Succeeded, result.ErrorText);
             return result.Value!.Token;
+        });
+
+    /// <summary>As that tenant: a platform pool, <paramref name="source"/> as a file-storage instance, a manual plan, and one run of it, awaited.</summary>
+    public Task<(string Pool, string Instance, string Plan, string Backup)> BackUpDirectoryAsync((string TenantId, string UserId) who, string source, string name) =>
+        AsTenantAsync(who, async services =>
+        {
+            var pool = await services.GetRequiredService<StoragePoolService>().BindPlatformAsync(new PlatformPoolInput(name));
+            var instance = await services.GetRequiredService<InstanceService>().CreateAsync(new InstanceInput(name, InstanceKind.FileStorage, Path: source));
+            var plan = await services.GetRequiredService<PlanService>().CreateAsync(
+                new PlanInput(name, PlanStrategy.Manual, InstanceKind.FileStorage, instance.Value!.Id, "snapshot", pool.Value!.Id, 7));
+            Assert.True(plan.Succeeded, plan.ErrorText);
+            var runner = services.GetRequiredService<PlanRunner>();
+            var run = await runner.StartAsync(who.TenantId, plan.Value!.Id, PlanRunner.ManualTrigger);
+            Assert.True(run.Succeeded, run.ErrorText);
+            await runner.WaitAsync(plan.Value.Id);
+            return (pool.Value.Id, instance.Value.Id, plan.Value.Id, run.Value!);
         });
 
     public async ValueTask DisposeAsync()

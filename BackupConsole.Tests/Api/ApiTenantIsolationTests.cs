@@ -25,19 +25,10 @@ public sealed class ApiTenantIsolationTests
         var rival = await host.CreateTenantAsync("rival");
         var source = Directory.CreateTempSubdirectory("bc-api-src-").FullName;
         await File.WriteAllTextAsync(Path.Combine(source, "a.txt"), "rival data", Ct);
-        var ids = await host.AsTenantAsync(rival, async s =>
-        {
-            var gateway = await s.GetRequiredService<GatewayService>().CreateAsync(new GatewayInput("rival gw", "203.0.113.50", 100, null, []));
-            var pool = await s.GetRequiredService<StoragePoolService>().BindPlatformAsync(new PlatformPoolInput("rival pool", null, null));
-            var instance = await s.GetRequiredService<InstanceService>().CreateAsync(new InstanceInput("rival files", InstanceKind.FileStorage, Path: source));
-            var plan = await s.GetRequiredService<PlanService>().CreateAsync(
-                new PlanInput("rival plan", PlanStrategy.Manual, InstanceKind.FileStorage, instance.Value!.Id, "snapshot", pool.Value!.Id, 7));
-            Assert.True(gateway.Succeeded && plan.Succeeded, gateway.ErrorText + plan.ErrorText);
-            var runner = s.GetRequiredService<PlanRunner>();
-            var backup = await runner.StartAsync(rival.TenantId, plan.Value!.Id, PlanRunner.ManualTrigger, Ct);
-            await runner.WaitAsync(plan.Value.Id);
-            return (Gateway: gateway.Value!.Id, Pool: pool.Value.Id, Instance: instance.Value.Id, Plan: plan.Value.Id, Backup: backup.Value!);
-        });
+        var gateway = await host.AsTenantAsync(rival, s => s.GetRequiredService<GatewayService>().CreateAsync(new GatewayInput("rival gw", "203.0.113.50", 100, null, [])));
+        Assert.True(gateway.Succeeded, gateway.ErrorText);
+        var backedUp = await host.BackUpDirectoryAsync(rival, source, "rival files");
+        var ids = (Gateway: gateway.Value!.Id, backedUp.Pool, backedUp.Instance, backedUp.Plan, backedUp.Backup);
         using var api = host.Client(await host.CreateTokenAsync(acme, ApiTokenScope.ReadWrite, "acme writer"));
         var planBody = new { name = "x", strategy = "Manual", sourceKind = "FileStorage", instanceId = ids.Instance, backupType = "snapshot", poolId = ids.Pool, retentionDays = 7 };
         var restoreBody = new { backupId = ids.Backup, mode = "Directory", directory = Path.Combine(host.DataDirectory, "restores", "stolen") };
@@ -82,7 +73,7 @@ public sealed class ApiTenantIsolationTests
             Assert.Single(await s.GetRequiredService<StoragePoolService>().ListAsync(), p => p.Id == ids.Pool);
             Assert.NotNull(await s.GetRequiredService<InstanceService>().GetAsync(ids.Instance));
             var plan = await s.GetRequiredService<PlanService>().GetAsync(ids.Plan);
-            Assert.Equal("rival plan", plan!.Name);
+            Assert.Equal("rival files", plan!.Name);
             var backups = await s.GetRequiredService<PlanService>().ListBackupDataAsync(ids.Plan);
             Assert.Single(backups.Items, b => b.Id == ids.Backup && b.Status == BackupDataStatus.Available);
             return true;

@@ -38,7 +38,7 @@ public sealed partial class RunningConsole : IAsyncDisposable
         if (!File.Exists(RepositoryPaths.AppAssembly))
             throw new FileNotFoundException("Build the solution first; the app is missing.", RepositoryPaths.AppAssembly);
 
-        var port = FreePort();
+        var port = FreePorts.Next();
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "bc-app-" + Guid.NewGuid().ToString("N")[..12]);
         var start = new ProcessStartInfo("dotnet")
         {
@@ -105,13 +105,6 @@ public sealed partial class RunningConsole : IAsyncDisposable
             await Task.Delay(250, ct);
         }
         throw new TimeoutException("The console did not serve the sign-in page within 90 s:\n" + Output);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>SIGKILL, as an out-of-memory killer or a pulled plug would: nothing runs after it. The data directory stays.</summary>

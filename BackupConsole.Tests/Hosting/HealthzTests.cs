@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using BackupConsole.Core.Data;
 using BackupConsole.Core.StoragePools;
@@ -53,7 +52,7 @@ public sealed class HealthzTests
                 "-c", RepositoryPaths.Configuration, "--no-build", "-o", output, "--nologo"], TimeSpan.FromMinutes(5));
             Assert.True(publish.ExitCode == 0, publish.Output);
 
-            var port = FreePort();
+            var port = FreePorts.Next();
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = output };
             start.ArgumentList.Add(Path.Combine(output, "BackupConsole.dll"));
             start.ArgumentList.Add("--urls");
@@ -110,13 +109,6 @@ public sealed class HealthzTests
                 if (Directory.Exists(dir))
                     Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] arguments, TimeSpan timeout)

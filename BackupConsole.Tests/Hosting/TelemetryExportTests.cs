@@ -29,18 +29,7 @@ public sealed class TelemetryExportTests
         var acme = await host.CreateTenantAsync("acme");
         var source = Directory.CreateTempSubdirectory("bc-otel-src-").FullName;
         await File.WriteAllTextAsync(Path.Combine(source, "a.txt"), "telemetry", Ct);
-        await host.AsTenantAsync(acme, async s =>
-        {
-            var pool = await s.GetRequiredService<StoragePoolService>().BindPlatformAsync(new PlatformPoolInput("main", null, null));
-            var instance = await s.GetRequiredService<InstanceService>().CreateAsync(new InstanceInput("files", InstanceKind.FileStorage, Path: source));
-            var plan = await s.GetRequiredService<PlanService>().CreateAsync(
-                new PlanInput("otel", PlanStrategy.Manual, InstanceKind.FileStorage, instance.Value!.Id, "snapshot", pool.Value!.Id, 7));
-            var runner = s.GetRequiredService<PlanRunner>();
-            var run = await runner.StartAsync(acme.TenantId, plan.Value!.Id, PlanRunner.ManualTrigger, Ct);
-            Assert.True(run.Succeeded, run.ErrorText);
-            await runner.WaitAsync(plan.Value.Id);
-            return true;
-        });
+        await host.BackUpDirectoryAsync(acme, source, "otel");
         using var health = await host.Client().GetAsync("/healthz", Ct);
 
         // OTLP protobuf carries names as UTF-8: the span's name and the counter's name appear in the posted bodies.
@@ -65,11 +54,7 @@ public sealed class TelemetryExportTests
 
         public OtlpCollector()
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Url = $"http://127.0.0.1:{port}";
+            Url = $"http://127.0.0.1:{Support.FreePorts.Next()}";
             _listener.Prefixes.Add(Url + "/");
             _listener.Start();
             _ = ServeAsync();

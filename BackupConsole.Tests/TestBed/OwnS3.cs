@@ -27,11 +27,7 @@ public sealed class OwnS3 : IAsyncDisposable
     public static async Task<OwnS3> StartAsync(CancellationToken ct)
     {
         var shared = TestServices.RequireS3();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        var s3 = new OwnS3(port, shared.Script);
+        var s3 = new OwnS3(Support.FreePorts.Next(), shared.Script);
         Directory.CreateDirectory(s3._directory);
         await s3.StartAgainAsync(ct);
         return s3;
