@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: starts the real servers (scripts/test-services.sh), runs every test, stops the servers,
 # prints "N passed, N failed, N skipped" as its last line and exits with the tests' result.
-# Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Gateways".
+# Without arguments the Core suite (tests with the trait Suite=Core) then runs a second time with the console's
+# metadata on the test bed's MariaDB instead of SQLite (X-6).
+# Extra arguments go to `dotnet test` and skip that second pass, e.g. ./test.sh -- --filter-class "*Gateway*".
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +22,15 @@ rm -rf "$RESULTS"
 dotnet test --solution BackupConsole.sln -c Release --results-directory "$RESULTS" \
   --report-xunit-trx --report-xunit-trx-filename results.trx --no-progress "$@"
 code=$?
+
+if [[ $# -eq 0 ]]; then
+  echo "Core suite again with its metadata on MariaDB (BACKUPCONSOLE_TEST_METADATA=mysql):"
+  BACKUPCONSOLE_TEST_METADATA=mysql dotnet test --project BackupConsole.Tests -c Release --no-build \
+    --results-directory "$RESULTS/metadata-mysql" --report-xunit-trx --report-xunit-trx-filename results-mysql.trx \
+    --no-progress --filter-trait "Suite=Core"
+  second=$?
+  [[ $code -eq 0 ]] && code=$second
+fi
 
 attr() { grep -o "$1=\"[0-9]*\"" <<<"$2" | head -1 | grep -o '[0-9]*' || echo 0; }
 passed=0 failed=0 skipped=0 files=0

@@ -32,7 +32,9 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddOptions<DataOptions>().Bind(configuration.GetSection(DataOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
-            .Validate(o => o.Provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase), "Database:Provider must be Sqlite.")
+            .Validate(o => DatabaseProviders.IsKnown(o.Provider), "Database:Provider must be Sqlite or MySql.")
+            .Validate(o => !o.Provider.Equals(DatabaseProviders.MySql, StringComparison.OrdinalIgnoreCase) || o.ConnectionString.Length > 0,
+                "Database:ConnectionString is required for MySql (Server=…;Port=…;User=…;Password=…;Database=…).")
             .ValidateOnStart();
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section))
             .Validate(o => o.UserName.Length > 0 && o.TenantName.Length > 0, "Admin:UserName and Admin:TenantName must not be empty.")
@@ -50,7 +52,7 @@ public static class CoreServiceCollectionExtensions
 
         var connectionString = database.ResolveConnectionString(data);
         // Scoped, so each context is built with the scope's tenant context.
-        services.AddDbContextFactory<BackupDbContext>(o => o.UseSqlite(connectionString), ServiceLifetime.Scoped);
+        services.AddDbContextFactory<BackupDbContext>(o => o.Use(database.Provider, connectionString), ServiceLifetime.Scoped);
         services.AddScoped<TenantDbFactory>();
 
         services.AddDataProtection()
@@ -131,6 +133,12 @@ public static class CoreServiceCollectionExtensions
         services.AddOptions<PlanOptions>().Bind(configuration.GetSection(PlanOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // The scheduler's store is in memory and rebuilt from the plans at start (PlanScheduler.RebuildAsync).
         services.AddQuartz();
+        services.AddOptions<Cluster.ClusterOptions>().Bind(configuration.GetSection(Cluster.ClusterOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => !o.Enabled || database.Provider.Equals(DatabaseProviders.MySql, StringComparison.OrdinalIgnoreCase),
+                "Cluster:Enabled needs Database:Provider = MySql: the nodes share their schedule through the metadata database.")
+            .ValidateOnStart();
+        services.AddSingleton<Cluster.ConsoleNode>();
+        services.AddSingleton<Cluster.ClusterMembership>();
         services.AddSingleton<PlanRunner>();
         services.AddSingleton<PlanScheduler>();
         services.AddSingleton<IPlanSchedule>(sp => sp.GetRequiredService<PlanScheduler>());

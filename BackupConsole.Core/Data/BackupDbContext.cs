@@ -70,13 +70,28 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options, I
             builder.Entity(type.ClrType).HasIndex(nameof(ITenantOwned.TenantId));
             builder.Entity(type.ClrType).HasQueryFilter(TenantFilter(type.ClrType));
         }
+        if (Database.ProviderName == DatabaseProviders.MySqlProviderName)
+            KeepRowsWithinMySqlLimit(builder);
     }
+
+    /// <summary>
+    /// MySQL counts every VARCHAR at its full size (four bytes a character in utf8mb4) against a 64 KB row limit, so
+    /// long texts (errors, descriptions, selections) are TEXT there; none of them is indexed.
+    /// </summary>
+    private static void KeepRowsWithinMySqlLimit(ModelBuilder builder)
+    {
+        foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
+            if (property.ClrType == typeof(string) && property.GetMaxLength() is > LongestVarChar && !property.IsIndex() && !property.IsKey())
+                property.SetColumnType("text");
+    }
+
+    private const int LongestVarChar = 512;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {
-        // SQLite cannot order or compare DateTimeOffset; stored as UTC ticks it can.
-        if (Database.IsSqlite())
-            builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        // SQLite cannot order or compare DateTimeOffset, and MySQL's DATETIME drops the offset; stored as UTC-based
+        // ticks both order, compare and round-trip it.
+        builder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

@@ -5,7 +5,7 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
-    /// <summary>Only "Sqlite" for now; PostgreSQL and MySQL arrive with clustering (#10).</summary>
+    /// <summary>"Sqlite" (embedded, the default) or "MySql" (MySQL 8 or MariaDB 10.11+; needs a connection string).</summary>
     public string Provider { get; set; } = "Sqlite";
 
     /// <summary>Empty: <c>backupconsole.db</c> in the data directory.</summary>

@@ -49,4 +49,15 @@ public sealed class BackupData : ITenantOwned
     public DateTimeOffset? VerifiedAt { get; set; }
 
     public string? VerificationError { get; set; }
+
+    /// <summary>The console node running it: when that node stops, another fails the run and, for a scheduled
+    /// one, runs it again.</summary>
+    public string? Node { get; set; }
+
+    /// <summary>Scheduled runs: the time the schedule fired for (kept by a run that recovers another node's).</summary>
+    public DateTimeOffset? ScheduledFor { get; set; }
+
+    /// <summary>The plan's id while this run is running, else null: unique, so one plan has one run at a time even
+    /// when several console nodes are asked at once.</summary>
+    public string? RunningPlanId { get; set; }
 }

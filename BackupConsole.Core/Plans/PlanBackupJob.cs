@@ -14,7 +14,9 @@ public sealed class PlanBackupJob(PlanRunner runner) : IJob
     {
         var data = context.MergedJobDataMap;
         var trigger = data.ContainsKey(TriggerKey) ? data.GetString(TriggerKey)! : PlanRunner.ScheduleTrigger;
-        // A refusal (already running, paused meanwhile, pool offline) is the runner's to report; nothing to retry here.
-        await runner.StartAsync(data.GetString(TenantKey)!, data.GetString(PlanKey)!, trigger, cancellationToken);
+        // A refusal (already running, paused meanwhile, pool offline, this time already backed up) is the runner's to
+        // report; nothing to retry here. The scheduled time goes with the run, so each time is backed up once.
+        await runner.StartAsync(data.GetString(TenantKey)!, data.GetString(PlanKey)!, trigger, cancellationToken,
+            trigger == PlanRunner.ScheduleTrigger ? context.ScheduledFireTimeUtc : null);
     }
 }

@@ -33,19 +33,25 @@ public sealed class PlanRunner(
     IOptions<PlanOptions> options,
     IStringLocalizer<CoreText> text,
     TimeProvider clock,
+    Cluster.ConsoleNode node,
     ILogger<PlanRunner> logger) : IAsyncDisposable
 {
     public const string ManualTrigger = "manual";
     public const string ScheduleTrigger = "schedule";
     public const string CatchUpTrigger = "catch-up";
 
+    /// <summary>A scheduled run taken over from a console node that stopped during it .</summary>
+    public const string RecoveryTrigger = "recovery";
+
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _tenantSlots = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Starts a run in the background; refused (with the reason) while the plan runs, when it is paused for a
-    /// scheduled trigger, or while its pool is offline. Returns the new backup's id.</summary>
-    public async Task<OperationResult<string>> StartAsync(string tenantId, string planId, string trigger, CancellationToken ct = default)
+    /// scheduled trigger, while its pool is offline, or when the schedule's time <paramref name="scheduledFor"/> already
+    /// has its backup (a cluster fires each time once; this makes sure of it). Returns the new backup's id.</summary>
+    public async Task<OperationResult<string>> StartAsync(
+        string tenantId, string planId, string trigger, CancellationToken ct = default, DateTimeOffset? scheduledFor = null)
     {
         await using (var scope = scopes.ForTenant(tenantId))
         await using (var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForTenant(tenantId))
@@ -60,6 +66,9 @@ public sealed class PlanRunner(
                 return OperationResult<string>.Fail("", text["Plan.PoolOffline", pool.Name]);
             if (await db.BackupData.AnyAsync(d => d.PlanId == planId && d.Status == BackupDataStatus.Running, ct))
                 return OperationResult<string>.Fail("", text["Plan.AlreadyRunning", plan.Name]);
+            if (scheduledFor is { } time
+                && await db.BackupData.AnyAsync(d => d.PlanId == planId && d.ScheduledFor == time && d.Status != BackupDataStatus.Failed, ct))
+                return OperationResult<string>.Fail("", text["Plan.AlreadyRunFor", plan.Name, time.ToString("u", CultureInfo.InvariantCulture)]);
         }
         var backupId = ResourceIds.New(ResourceIds.BackupSet);
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -73,20 +82,30 @@ public sealed class PlanRunner(
         try
         {
             // Recorded before this returns: the list shows the plan running (or queued for a slot) at once.
-            await RecordStartAsync(tenantId, planId, backupId, trigger, ct);
+            await RecordStartAsync(tenantId, planId, backupId, trigger, scheduledFor, ct);
         }
-        catch
+        catch (Exception ex)
         {
             start.SetCanceled();
             await run;
             _running.TryRemove(planId, out _);
+            // Another console node recorded its run of this plan first (RunningPlanId is unique).
+            if (ex is DbUpdateException && await RunsElsewhereAsync(tenantId, planId))
+                return OperationResult<string>.Fail("", text["Plan.AlreadyRunning", planId]);
             throw;
         }
         start.SetResult();
         return OperationResult<string>.Ok(backupId);
     }
 
-    private async Task RecordStartAsync(string tenantId, string planId, string backupId, string trigger, CancellationToken ct)
+    private async Task<bool> RunsElsewhereAsync(string tenantId, string planId)
+    {
+        await using var scope = scopes.ForTenant(tenantId);
+        await using var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForTenant(tenantId);
+        return await db.BackupData.AnyAsync(d => d.RunningPlanId == planId);
+    }
+
+    private async Task RecordStartAsync(string tenantId, string planId, string backupId, string trigger, DateTimeOffset? scheduledFor, CancellationToken ct)
     {
         await using var scope = scopes.ForTenant(tenantId);
         await using var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForTenant(tenantId);
@@ -96,6 +115,7 @@ public sealed class PlanRunner(
         {
             Id = backupId, PlanId = plan.Id, PoolId = plan.PoolId, BackupType = plan.BackupType, Status = BackupDataStatus.Running,
             Trigger = trigger, StartedAt = now, SourceKind = plan.SourceKind.ManifestName(),
+            Node = node.Id, ScheduledFor = scheduledFor, RunningPlanId = plan.Id,
         });
         plan.LastRunAt = now;
         plan.LastRunStatus = BackupDataStatus.Running;
@@ -240,6 +260,7 @@ public sealed class PlanRunner(
         var row = await db.BackupData.SingleAsync(d => d.Id == backupId);
         var plan = await db.Plans.SingleAsync(p => p.Id == planId);
         row.FinishedAt = clock.GetUtcNow();
+        row.RunningPlanId = null;
         if (manifest is not null)
         {
             row.Status = BackupDataStatus.Available;
@@ -261,17 +282,22 @@ public sealed class PlanRunner(
     }
 
     /// <summary>
-    /// Rows a killed console left "running", at start: a run whose manifest reached the pool before the kill is a
-    /// complete backup and becomes available; any other is failed and what it had written under its set is removed
-    /// (content-addressed blobs it shared stay for the pruner, which removes unreferenced ones after a grace period).
+    /// Rows left "running" by a console that stopped: at start every run this console does not hold (a single
+    /// console, or this node's own before a restart), and in a cluster also the runs of nodes that stopped checking
+    /// in (<paramref name="live"/>, from <see cref="Cluster.ClusterMembership"/>). A run whose manifest reached the pool
+    /// is a complete backup and becomes available; any other is failed and what it had written under its set is
+    /// removed (content-addressed blobs it shared stay for the pruner). In a cluster a failed scheduled run is then
+    /// run again here for the same time, so a stopped node loses no scheduled backup.
     /// </summary>
-    public async Task<int> FailInterruptedRunsAsync(CancellationToken ct)
+    public async Task<int> RecoverInterruptedRunsAsync(IReadOnlySet<string>? live, CancellationToken ct)
     {
         await using var scope = scopes.ForSystem();
         await using var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForSystem();
-        var stale = await db.BackupData.Where(d => d.Status == BackupDataStatus.Running).ToListAsync(ct);
-        var plans = stale.Select(d => d.PlanId).Distinct().ToList();
-        foreach (var row in stale.Where(r => r.PlanId is null || !_running.ContainsKey(r.PlanId)))
+        var running = await db.BackupData.Where(d => d.Status == BackupDataStatus.Running).ToListAsync(ct);
+        var stale = running.Where(r => (r.PlanId is null || !_running.ContainsKey(r.PlanId))
+                                       && (r.Node == node.Id || Cluster.ClusterMembership.IsLeft(r.Node, live))).ToList();
+        var again = new List<BackupData>();
+        foreach (var row in stale)
         {
             if (await CloseInterruptedSetAsync(row, ct) is { } manifest && row.PlanId is { } planId)
             {
@@ -282,13 +308,24 @@ public sealed class PlanRunner(
             }
             row.Status = BackupDataStatus.Failed;
             row.FinishedAt = clock.GetUtcNow();
-            row.Error = text["Plan.RunInterrupted"];
+            row.RunningPlanId = null;
+            row.Error = live is null ? text["Plan.RunInterrupted"] : text["Plan.RunNodeStopped", row.Node ?? "?", node.Id];
             await events.RecordAsync(db, row.PlanId ?? row.PoolId, "BackupFailed", EventLevel.Warning, $"{row.Id}: {row.Error}", ct, row.TenantId);
+            if (live is not null && row.ScheduledFor is not null && row.PlanId is not null)
+                again.Add(row);
         }
+        var plans = stale.Select(d => d.PlanId).Distinct().ToList();
         foreach (var plan in await db.Plans.Where(p => plans.Contains(p.Id) && p.LastRunStatus == BackupDataStatus.Running).ToListAsync(ct))
             if (!_running.ContainsKey(plan.Id))
                 plan.LastRunStatus = BackupDataStatus.Failed;
         await db.SaveChangesAsync(ct);
+        foreach (var row in again)
+        {
+            var result = await StartAsync(row.TenantId, row.PlanId!, RecoveryTrigger, ct, row.ScheduledFor);
+            logger.Log(result.Succeeded ? LogLevel.Information : LogLevel.Warning,
+                "Scheduled run {BackupId} of plan {PlanId} for {ScheduledFor:u} was left by node {Node}; run again here: {Result}",
+                row.Id, row.PlanId, row.ScheduledFor, row.Node, result.Succeeded ? result.Value : result.ErrorText);
+        }
         return stale.Count;
     }
 

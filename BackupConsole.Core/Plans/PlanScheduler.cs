@@ -8,12 +8,16 @@ using Quartz;
 namespace BackupConsole.Core.Plans;
 
 /// <summary>
-/// One Quartz job per scheduled plan, with one cron trigger per execution time in the plan's time zone. The triggers
-/// live in memory and are rebuilt from the plans at start (the plans are the one source of truth, and a multi-node
-/// store can replace this later without changing it); a missed time while the console was down runs once at start
-/// (catch-up), and a trigger that misfires while running fires once, not a burst (fire-and-proceed).
+/// One Quartz job per scheduled plan, with one cron trigger per execution time in the plan's time zone; the plans
+/// are the one source of truth. A single console keeps the triggers in memory and rebuilds them from the plans at
+/// start, running once each plan whose time passed while it was down (catch-up). Clustered nodes share the
+/// triggers in Quartz's ADO.NET store: at start a node only adds or corrects triggers that differ from the plans (a
+/// trigger another node is about to fire is left alone), and a time missed while every node was down is Quartz's
+/// misfire, fired once. Either way a trigger that misfires fires once, not a burst (fire-and-proceed).
 /// </summary>
-public sealed class PlanScheduler(ISchedulerFactory schedulers, TenantScopes scopes, PlanRunner runner, TimeProvider clock, ILogger<PlanScheduler> logger)
+public sealed class PlanScheduler(
+    ISchedulerFactory schedulers, TenantScopes scopes, PlanRunner runner, Cluster.ConsoleNode node, Cluster.ClusterMembership membership,
+    TimeProvider clock, ILogger<PlanScheduler> logger)
     : IPlanSchedule
 {
     public const string Group = "plans";
@@ -33,12 +37,14 @@ public sealed class PlanScheduler(ISchedulerFactory schedulers, TenantScopes sco
 
     private static bool Fires(BackupPlan plan) => plan.Strategy == PlanStrategy.Scheduled && !plan.Paused && !plan.AutoPaused;
 
-    private static async Task ScheduleAsync(IScheduler scheduler, BackupPlan plan, CancellationToken ct)
+    private static async Task ScheduleAsync(IScheduler scheduler, BackupPlan plan, CancellationToken ct, bool onlyIfChanged = false)
     {
         if (!Fires(plan))
             return;
         var timer = plan.Timer;
         var zone = PlanTimer.TimeZoneOrNull(timer.TimeZone) ?? TimeZoneInfo.Utc;
+        if (onlyIfChanged && await SameTriggersAsync(scheduler, plan, zone, ct))
+            return;
         var job = JobBuilder.Create<PlanBackupJob>()
             .WithIdentity(JobKeyOf(plan.Id))
             .UsingJobData(PlanBackupJob.TenantKey, plan.TenantId)
@@ -52,20 +58,36 @@ public sealed class PlanScheduler(ISchedulerFactory schedulers, TenantScopes sco
         await scheduler.ScheduleJob(job, triggers, ScheduleJobOptions.Replacing, ct);
     }
 
-    /// <summary>At start: fails runs a killed console left open, schedules every plan, and runs once each plan whose time passed while the console was down.</summary>
+    private static async Task<bool> SameTriggersAsync(IScheduler scheduler, BackupPlan plan, TimeZoneInfo zone, CancellationToken ct)
+    {
+        var existing = (await scheduler.GetTriggersOfJob(JobKeyOf(plan.Id), ct)).OfType<ICronTrigger>().ToList();
+        var wanted = plan.Timer.CronExpressions().ToList();
+        return existing.Count == wanted.Count
+               && existing.All(t => t.TimeZone.Id == zone.Id && wanted.Contains(t.CronExpressionString ?? ""));
+    }
+
+    /// <summary>At start: closes runs a stopped console left open, schedules every plan, and (a single console) runs
+    /// once each plan whose time passed while the console was down.</summary>
     public async Task<int> RebuildAsync(CancellationToken ct)
     {
-        await runner.FailInterruptedRunsAsync(ct);
+        await runner.RecoverInterruptedRunsAsync(await membership.LiveNodesAsync(ct), ct);
         await using var scope = scopes.ForSystem();
         await using var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForSystem();
         var plans = await db.Plans.AsNoTracking().Where(p => p.Strategy == PlanStrategy.Scheduled && !p.Paused && !p.AutoPaused).ToListAsync(ct);
         var scheduler = await schedulers.GetScheduler(ct);
+        if (node.Clustered)
+        {
+            // Jobs of plans deleted, paused or made manual while no node ran.
+            var firing = plans.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+            foreach (var stale in (await scheduler.GetJobKeys(GroupMatcher<JobKey>.GroupEquals(Group), ct)).Where(k => !firing.Contains(k.Name)))
+                await scheduler.DeleteJob(stale, ct);
+        }
         var now = clock.GetUtcNow();
         var caughtUp = 0;
         foreach (var plan in plans)
         {
-            await ScheduleAsync(scheduler, plan, ct);
-            if (plan.Timer.NextAfter(plan.LastRunAt ?? plan.CreatedAt) is { } missed && missed < now)
+            await ScheduleAsync(scheduler, plan, ct, onlyIfChanged: node.Clustered);
+            if (!node.Clustered && plan.Timer.NextAfter(plan.LastRunAt ?? plan.CreatedAt) is { } missed && missed < now)
             {
                 var result = await runner.StartAsync(plan.TenantId, plan.Id, PlanRunner.CatchUpTrigger, ct);
                 if (result.Succeeded)

@@ -45,6 +45,9 @@ public sealed class RestoreJob : ITenantOwned
     /// <summary>A new MariaDB server started on the restored data directory, registered as this instance.</summary>
     public string? CreatedInstanceId { get; set; }
 
+    /// <summary>The console node running it; another node fails it when that node stops.</summary>
+    public string? Node { get; set; }
+
     public DateTimeOffset StartedAt { get; init; }
 
     public DateTimeOffset? FinishedAt { get; set; }

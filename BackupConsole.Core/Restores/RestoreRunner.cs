@@ -34,8 +34,12 @@ public sealed class RestoreRunner(
     IOptions<RestoreOptions> options,
     IStringLocalizer<CoreText> text,
     TimeProvider clock,
+    Cluster.ConsoleNode node,
     ILogger<RestoreRunner> logger) : IAsyncDisposable
 {
+    /// <summary>The node new restore jobs are stamped with.</summary>
+    public string NodeId => node.Id;
+
     private sealed record Live(TransferProgress Progress, CancellationTokenSource Cancel, Task Run);
 
     private readonly ConcurrentDictionary<string, Live> _live = new(StringComparer.Ordinal);
@@ -326,12 +330,18 @@ public sealed class RestoreRunner(
     }
 
     /// <summary>Jobs a stopped console left "running" are failed at start: their work is gone.</summary>
-    public async Task<int> FailInterruptedAsync(CancellationToken ct)
+    /// <summary>
+    /// Fails restores whose node is gone: at start every one this console does not run (a single console, or this
+    /// node's own before a restart); in a cluster also those of nodes that stopped checking in (<paramref name="live"/>).
+    /// What such a restore had written stays for the user to remove; the error says the node stopped.
+    /// </summary>
+    public async Task<int> FailInterruptedAsync(IReadOnlySet<string>? live, CancellationToken ct)
     {
         await using var scope = scopes.ForSystem();
         await using var db = scope.ServiceProvider.GetRequiredService<TenantDbFactory>().ForSystem();
-        var stale = await db.RestoreJobs.Where(j => j.Status == RestoreJobStatus.Running).ToListAsync(ct);
-        foreach (var job in stale.Where(j => !_live.ContainsKey(j.Id)))
+        var running = await db.RestoreJobs.Where(j => j.Status == RestoreJobStatus.Running).ToListAsync(ct);
+        var stale = running.Where(j => !_live.ContainsKey(j.Id) && (j.Node == node.Id || Cluster.ClusterMembership.IsLeft(j.Node, live))).ToList();
+        foreach (var job in stale)
         {
             job.Status = RestoreJobStatus.Failed;
             job.FinishedAt = clock.GetUtcNow();

@@ -168,7 +168,7 @@ public sealed partial class RestoreService(
         {
             Id = ResourceIds.New(ResourceIds.RestoreJob), BackupId = row.Id, PlanId = row.PlanId, PoolId = row.PoolId, Mode = request.Mode,
             Target = targetText.Length > 1024 ? targetText[..1024] : targetText, ReadsBackups = "," + string.Join(",", reads) + ",",
-            Status = RestoreJobStatus.Running, StartedAt = clock.GetUtcNow(),
+            Status = RestoreJobStatus.Running, StartedAt = clock.GetUtcNow(), Node = runner.NodeId,
         };
         db.RestoreJobs.Add(job);
         await events.RecordAsync(db, row.PlanId ?? row.PoolId, "RestoreStarted", EventLevel.Info, $"{row.Id} → {job.Target}", ct);

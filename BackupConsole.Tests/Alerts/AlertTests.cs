@@ -15,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackupConsole.Tests.Alerts;
 
 /// <summary>R-MON-2: rules evaluated on a clock the test moves, firing and recovery recorded and delivered to a real local webhook whose signature is checked.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class AlertTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -8,6 +8,7 @@ using BackupConsole.Tests.TestBed;
 namespace BackupConsole.Tests.Alerts;
 
 /// <summary>R-MON-2's e-mail channel through a real SMTP server (aiosmtpd writing to a Maildir), sent with MailKit.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class EmailAlertTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupConsole.Tests.Data;
 
 /// <summary>The schema comes from checked-in migrations (not EnsureCreated), and they match the model.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class MigrationsTests
 {
     [Fact]
@@ -23,7 +24,9 @@ public sealed class MigrationsTests
         await using var host = await CoreTestHost.StartAsync();
         await using var db = host.Get<TenantDbFactory>().ForSystem();
 
-        var tables = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'table'")
+        var tables = await db.Database.SqlQueryRaw<string>(CoreTestHost.OnMySql
+                ? "SELECT table_name AS Value FROM information_schema.tables WHERE table_schema = DATABASE()"
+                : "SELECT name AS Value FROM sqlite_master WHERE type = 'table'")
             .ToListAsync(TestContext.Current.CancellationToken);
 
         Assert.Superset(new HashSet<string> { "Tenants", "ProjectGroups", "Tags", "AspNetUsers", "Gateways", "Events", "StoragePools" }, tables.ToHashSet());

@@ -5,6 +5,7 @@ using BackupConsole.Tests.Support;
 namespace BackupConsole.Tests.Events;
 
 /// <summary>R-MON-3: one event model for every resource — repeats counted, filters and paging on the server, tenants apart.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class EventServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace BackupConsole.Tests.Gateways;
 
 /// <summary>The gateway rules of R-GW-1…6, in Core.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class GatewayServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Identity;
 namespace BackupConsole.Tests.Identity;
 
 /// <summary>Issue #2's sign-in rules: lockout, password rules, disabled users and tenants, one-time passwords.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class SignInRulesTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

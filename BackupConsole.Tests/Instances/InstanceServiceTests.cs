@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupConsole.Tests.Instances;
 
 /// <summary>Registering data sources (实例): validation, secrets kept encrypted, connection tests, what each can back up here.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class InstanceServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -1,3 +1,4 @@
+using BackupConsole.Tests.Support;
 using BackupConsole.Core.Data;
 using BackupConsole.Core.Events;
 using BackupConsole.Core.Gateways;
@@ -12,6 +13,7 @@ using Quartz;
 namespace BackupConsole.Tests.Plans;
 
 /// <summary>Plans run against the real servers (R-PLAN-8, 11, 12, 14): rows match manifests, one run at a time, the schedule fires, plans follow their source.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class PlanRunTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

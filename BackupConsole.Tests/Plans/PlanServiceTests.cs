@@ -1,3 +1,4 @@
+using BackupConsole.Tests.Support;
 using BackupConsole.Core.Data;
 using BackupConsole.Core.Instances;
 using BackupConsole.Core.Plans;
@@ -9,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupConsole.Tests.Plans;
 
 /// <summary>The plan rules of R-PLAN-1…3, 7, 9, 10 and R-POOL-5, in Core, against the console's own database.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class PlanServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

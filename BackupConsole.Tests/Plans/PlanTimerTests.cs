@@ -5,6 +5,7 @@ using BackupConsole.Tests.Support;
 namespace BackupConsole.Tests.Plans;
 
 /// <summary>The timer of scheduled plans (R-PLAN-1, R-PLAN-7): cron expressions, next times in the plan's zone, validation, readable text.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class PlanTimerTests
 {
     private static readonly DateTimeOffset Tuesday = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);

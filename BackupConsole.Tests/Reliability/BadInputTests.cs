@@ -16,6 +16,7 @@ namespace BackupConsole.Tests.Reliability;
 /// a message on its field, and nothing is stored. (Oversized posts and API bodies of the wrong shape:
 /// Browser/HttpHardeningTests and Api/ApiTokenTests.)
 /// </summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class BadInputTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

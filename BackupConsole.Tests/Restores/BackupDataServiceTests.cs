@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupConsole.Tests.Restores;
 
 /// <summary>Deleting (R-PLAN-6), verifying and importing backup data, against a real pool on disk.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class BackupDataServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

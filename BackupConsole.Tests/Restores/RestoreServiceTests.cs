@@ -17,6 +17,7 @@ namespace BackupConsole.Tests.Restores;
 /// "Create instance from backup data" through the services the UI calls (R-PLAN-5): a plan's backup restored into a
 /// new target of each kind against the real servers, the restored data compared with the source.
 /// </summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class RestoreServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -279,7 +280,7 @@ public sealed class RestoreServiceTests
             await db.SaveChangesAsync(Ct);
         }
 
-        var failed = await host.Get<RestoreRunner>().FailInterruptedAsync(Ct);
+        var failed = await host.Get<RestoreRunner>().FailInterruptedAsync(null, Ct);
         var job = await host.Get<RestoreService>().GetAsync("dbsrst-orphan", Ct);
         var delete = await host.Get<BackupDataService>().DeleteAsync(backupId, Ct);
 

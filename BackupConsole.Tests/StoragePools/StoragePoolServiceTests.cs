@@ -1,3 +1,4 @@
+using BackupConsole.Tests.Support;
 using System.Globalization;
 using BackupConsole.Core.Data;
 using BackupConsole.Core.Events;
@@ -10,6 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupConsole.Tests.StoragePools;
 
 /// <summary>Binding, updating and unbinding pools (R-POOL-1…6) against the embedded store and a real S3 server.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class StoragePoolServiceTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -10,13 +10,29 @@ using Microsoft.Extensions.Logging;
 
 namespace BackupConsole.Tests.Support;
 
-/// <summary>Core's real services over a throwaway data directory and SQLite file, with a switchable tenant.</summary>
+/// <summary>
+/// Core's real services over a throwaway data directory and metadata database, with a switchable tenant. The
+/// database is a SQLite file, or with <c>BACKUPCONSOLE_TEST_METADATA=mysql</c> a new database on the test bed's
+/// MariaDB (X-6: the Core suite runs against both; ./test.sh does the second pass).
+/// </summary>
 public sealed class CoreTestHost : IAsyncDisposable
 {
     public const string AdminPassword = "Admin-Passw0rd!";
 
     private readonly ServiceProvider _provider;
     private readonly AsyncServiceScope _scope;
+
+    public const string MetadataVariable = "BACKUPCONSOLE_TEST_METADATA";
+
+    /// <summary>The trait of the Core suite's classes: ./test.sh runs them a second time with metadata on MariaDB.</summary>
+    public const string SuiteTrait = "Suite";
+
+    public const string CoreSuite = "Core";
+
+    private string? _mySqlDatabase;
+
+    /// <summary>Whether this run keeps metadata on MariaDB rather than SQLite.</summary>
+    public static bool OnMySql => string.Equals(Environment.GetEnvironmentVariable(MetadataVariable), "mysql", StringComparison.OrdinalIgnoreCase);
 
     private CoreTestHost(ServiceProvider provider, string dataDirectory, TestTenantContext tenant)
     {
@@ -48,6 +64,13 @@ public sealed class CoreTestHost : IAsyncDisposable
             ["Data:Directory"] = dataDirectory,
             ["Admin:Password"] = AdminPassword,
         };
+        string? mySqlDatabase = null;
+        if (OnMySql)
+        {
+            (mySqlDatabase, var connectionString) = MariaDbMetadata.Create();
+            values["Database:Provider"] = DatabaseProviders.MySql;
+            values["Database:ConnectionString"] = connectionString;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
@@ -65,7 +88,7 @@ public sealed class CoreTestHost : IAsyncDisposable
         collection.AddIdentityCore<AppUser>().AddSignInManager();
         services?.Invoke(collection);
 
-        var host = new CoreTestHost(collection.BuildServiceProvider(validateScopes: true), dataDirectory, tenant);
+        var host = new CoreTestHost(collection.BuildServiceProvider(validateScopes: true), dataDirectory, tenant) { _mySqlDatabase = mySqlDatabase };
         await host.Services.InitializeDatabaseAsync();
         host.Admin = (await host.Get<UserManager<AppUser>>().FindByNameAsync("admin"))!;
         host.AdminTenantId = host.Admin.TenantId;
@@ -92,6 +115,8 @@ public sealed class CoreTestHost : IAsyncDisposable
         await _scope.DisposeAsync();
         await _provider.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_mySqlDatabase is not null)
+            await MariaDbMetadata.DropAsync(_mySqlDatabase);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

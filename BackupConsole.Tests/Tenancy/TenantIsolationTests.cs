@@ -7,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupConsole.Tests.Tenancy;
 
 /// <summary>Issue #2: tenant A can neither read, update nor delete tenant B's rows by id; nobody signed in sees nothing.</summary>
+[Trait(CoreTestHost.SuiteTrait, CoreTestHost.CoreSuite)]
 public sealed class TenantIsolationTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -9,14 +9,16 @@ namespace BackupConsole.Jobs;
 /// </summary>
 internal sealed class PlanScheduleStartup(
     PlanScheduler scheduler, PlanRunner runner, RestoreRunner restores, Core.Monitoring.MetricsSampler sampler, IServiceScopeFactory scopes,
-    Core.StoragePools.ObjectStoreFactory stores, ILogger<PlanScheduleStartup> logger) : IHostedService
+    Core.StoragePools.ObjectStoreFactory stores, Core.Cluster.ClusterMembership membership, Core.Cluster.ConsoleNode node,
+    ILogger<PlanScheduleStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (stores.PlatformLocalDirectory is { } platform
-            && Core.StoragePools.ObjectStores.LocalDiskObjectStore.RemoveUnfinishedUploads(platform) is > 0 and var removed)
+            // Clustered nodes may share the platform directory: only uploads abandoned for a day are another node's leftovers.
+            && Core.StoragePools.ObjectStores.LocalDiskObjectStore.RemoveUnfinishedUploads(platform, node.Clustered ? TimeSpan.FromDays(1) : null) is > 0 and var removed)
             logger.LogWarning("Removed {Count} unfinished upload(s) a stopped console left in the platform store", removed);
-        await restores.FailInterruptedAsync(cancellationToken);
+        await restores.FailInterruptedAsync(await membership.LiveNodesAsync(cancellationToken), cancellationToken);
         await using (var scope = scopes.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<BackupVerification>().ResetInterruptedAsync(cancellationToken);
         await scheduler.RebuildAsync(cancellationToken);

@@ -23,7 +23,10 @@ internal sealed class BackupDataConfiguration : IEntityTypeConfiguration<BackupD
         builder.Property(d => d.VerificationError).HasMaxLength(4096);
         builder.HasIndex(d => new { d.PoolId, d.StartedAt });
         builder.HasIndex(d => new { d.PlanId, d.StartedAt });
+        builder.Property(d => d.Node).HasMaxLength(128);
+        builder.Property(d => d.RunningPlanId).HasMaxLength(32);
         builder.HasIndex(d => d.Status);
+        builder.HasIndex(d => d.RunningPlanId).IsUnique();
         builder.HasOne<BackupPlan>().WithMany().HasForeignKey(d => d.PlanId).OnDelete(DeleteBehavior.Restrict);
     }
 }

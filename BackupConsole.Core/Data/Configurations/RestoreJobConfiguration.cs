@@ -22,6 +22,7 @@ internal sealed class RestoreJobConfiguration : IEntityTypeConfiguration<Restore
         builder.Property(j => j.Summary).HasMaxLength(4096);
         builder.Property(j => j.CreatedInstanceId).HasMaxLength(32);
         builder.HasIndex(j => new { j.BackupId, j.StartedAt });
+        builder.Property(j => j.Node).HasMaxLength(128);
         builder.HasIndex(j => j.Status);
     }
 }

@@ -612,6 +612,10 @@ namespace BackupConsole.Core.Data.Migrations
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Node")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ParentId")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -624,6 +628,13 @@ namespace BackupConsole.Core.Data.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("RunningPlanId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ScheduledFor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");
@@ -671,6 +682,9 @@ namespace BackupConsole.Core.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("RunningPlanId")
+                        .IsUnique();
 
                     b.HasIndex("Status");
 
@@ -844,6 +858,10 @@ namespace BackupConsole.Core.Data.Migrations
                     b.Property<string>("Mode")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Node")
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PlanId")

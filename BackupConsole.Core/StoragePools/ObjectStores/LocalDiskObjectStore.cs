@@ -102,7 +102,9 @@ public sealed partial class LocalDiskObjectStore(string rootDirectory, string bu
     /// Removes the temporary files of uploads that never completed (a killed console's) from every bucket under
     /// <paramref name="rootDirectory"/>. Only for the console's start, before any run: a local store has no other writer.
     /// </summary>
-    public static int RemoveUnfinishedUploads(string rootDirectory)
+    /// <param name="olderThan">Only files untouched this long: where other console nodes share the directory, their
+    /// uploads in progress are left alone.</param>
+    public static int RemoveUnfinishedUploads(string rootDirectory, TimeSpan? olderThan = null)
     {
         if (!Directory.Exists(rootDirectory))
             return 0;
@@ -112,6 +114,8 @@ public sealed partial class LocalDiskObjectStore(string rootDirectory, string bu
             var name = Path.GetFileName(path);
             var inUploads = Path.GetFileName(Path.GetDirectoryName(path)) == UploadsFolder && name != ".sync";
             if (!inUploads && !name.StartsWith(UploadsFolder + "~", StringComparison.Ordinal))
+                continue;
+            if (olderThan is { } age && File.GetLastWriteTimeUtc(path) > DateTime.UtcNow - age)
                 continue;
             File.Delete(path);
             removed++;
