@@ -13,10 +13,12 @@ COPY global.json dotnet-tools.json BackupConsole.sln ./
 COPY BackupConsole/BackupConsole.csproj BackupConsole/
 COPY BackupConsole.Core/BackupConsole.Core.csproj BackupConsole.Core/
 COPY BackupConsole.Migrations.MySql/BackupConsole.Migrations.MySql.csproj BackupConsole.Migrations.MySql/
+COPY BackupConsole.Migrations.PostgreSql/BackupConsole.Migrations.PostgreSql.csproj BackupConsole.Migrations.PostgreSql/
 RUN dotnet restore BackupConsole/BackupConsole.csproj
 COPY BackupConsole/ BackupConsole/
 COPY BackupConsole.Core/ BackupConsole.Core/
 COPY BackupConsole.Migrations.MySql/ BackupConsole.Migrations.MySql/
+COPY BackupConsole.Migrations.PostgreSql/ BackupConsole.Migrations.PostgreSql/
 RUN dotnet publish BackupConsole/BackupConsole.csproj -c Release -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

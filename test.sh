@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The one test command: starts the real servers (scripts/test-services.sh), runs every test, stops the servers,
 # prints "N passed, N failed, N skipped" as its last line and exits with the tests' result.
-# Without arguments the Core suite (tests with the trait Suite=Core) then runs a second time with the console's
-# metadata on the test bed's MariaDB instead of SQLite (X-6).
-# Extra arguments go to `dotnet test` and skip that second pass, e.g. ./test.sh -- --filter-class "*Gateway*".
+# Without arguments the Core suite (tests with the trait Suite=Core) then runs twice more, with the console's
+# metadata on the test bed's MariaDB and then its PostgreSQL instead of SQLite (X-6).
+# Extra arguments go to `dotnet test` and skip those passes, e.g. ./test.sh -- --filter-class "*Gateway*".
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,12 +24,14 @@ dotnet test --solution BackupConsole.sln -c Release --results-directory "$RESULT
 code=$?
 
 if [[ $# -eq 0 ]]; then
-  echo "Core suite again with its metadata on MariaDB (BACKUPCONSOLE_TEST_METADATA=mysql):"
-  BACKUPCONSOLE_TEST_METADATA=mysql dotnet test --project BackupConsole.Tests -c Release --no-build \
-    --results-directory "$RESULTS/metadata-mysql" --report-xunit-trx --report-xunit-trx-filename results-mysql.trx \
-    --no-progress --filter-trait "Suite=Core"
-  second=$?
-  [[ $code -eq 0 ]] && code=$second
+  for store in mysql postgresql; do
+    echo "Core suite again with its metadata on the test bed's $store (BACKUPCONSOLE_TEST_METADATA=$store):"
+    BACKUPCONSOLE_TEST_METADATA=$store dotnet test --project BackupConsole.Tests -c Release --no-build \
+      --results-directory "$RESULTS/metadata-$store" --report-xunit-trx --report-xunit-trx-filename "results-$store.trx" \
+      --no-progress --filter-trait "Suite=Core"
+    again=$?
+    [[ $code -eq 0 ]] && code=$again
+  done
 fi
 
 attr() { grep -o "$1=\"[0-9]*\"" <<<"$2" | head -1 | grep -o '[0-9]*' || echo 0; }

@@ -32,9 +32,9 @@ public static class CoreServiceCollectionExtensions
     {
         services.AddOptions<DataOptions>().Bind(configuration.GetSection(DataOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section))
-            .Validate(o => DatabaseProviders.IsKnown(o.Provider), "Database:Provider must be Sqlite or MySql.")
-            .Validate(o => !o.Provider.Equals(DatabaseProviders.MySql, StringComparison.OrdinalIgnoreCase) || o.ConnectionString.Length > 0,
-                "Database:ConnectionString is required for MySql (Server=…;Port=…;User=…;Password=…;Database=…).")
+            .Validate(o => DatabaseProviders.IsKnown(o.Provider), "Database:Provider must be Sqlite, PostgreSql or MySql.")
+            .Validate(o => !DatabaseProviders.IsShared(o.Provider) || o.ConnectionString.Length > 0,
+                "Database:ConnectionString is required for PostgreSql (Host=…;Port=…;Username=…;Password=…;Database=…) and MySql (Server=…;Port=…;User=…;Password=…;Database=…).")
             .ValidateOnStart();
         services.AddOptions<AdminOptions>().Bind(configuration.GetSection(AdminOptions.Section))
             .Validate(o => o.UserName.Length > 0 && o.TenantName.Length > 0, "Admin:UserName and Admin:TenantName must not be empty.")
@@ -134,8 +134,8 @@ public static class CoreServiceCollectionExtensions
         // The scheduler's store is in memory and rebuilt from the plans at start (PlanScheduler.RebuildAsync).
         services.AddQuartz();
         services.AddOptions<Cluster.ClusterOptions>().Bind(configuration.GetSection(Cluster.ClusterOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => !o.Enabled || database.Provider.Equals(DatabaseProviders.MySql, StringComparison.OrdinalIgnoreCase),
-                "Cluster:Enabled needs Database:Provider = MySql: the nodes share their schedule through the metadata database.")
+            .Validate(o => !o.Enabled || DatabaseProviders.IsShared(database.Provider),
+                "Cluster:Enabled needs Database:Provider = PostgreSql or MySql: the nodes share their schedule through the metadata database.")
             .ValidateOnStart();
         services.AddSingleton<Cluster.ConsoleNode>();
         services.AddSingleton<Cluster.ClusterMembership>();

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Starts, stops and reports the real servers the tests use — MariaDB, Redis and s3rver — on 127.0.0.1, with
+# Starts, stops and reports the real servers the tests use — MariaDB, Redis, s3rver and PostgreSQL — on 127.0.0.1, with
 # throwaway data directories and free ports, and writes their addresses to .testbed/services.json.
-# Installs what is missing first (apt: MariaDB, Redis, chromium, CJK fonts, aiosmtpd for e-mail alert tests; npm: s3rver), idempotently.
+# Installs what is missing first (apt: MariaDB, Redis, PostgreSQL, chromium, CJK fonts, aiosmtpd for e-mail alert tests; npm: s3rver), idempotently.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,7 +11,7 @@ RUN="/tmp/backupconsole-testbed/$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
 TOOLS="$BED/tools"
 JSON="$BED/services.json"
 S3RVER_VERSION=3.7.1
-APT_PACKAGES=(mariadb-server mariadb-backup mariadb-client redis-server chromium fonts-noto-cjk python3-aiosmtpd)
+APT_PACKAGES=(mariadb-server mariadb-backup mariadb-client redis-server postgresql chromium fonts-noto-cjk python3-aiosmtpd)
 
 log() { echo "test-services: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -72,6 +72,8 @@ stop_pidfile() { # pidfile
 
 stop_all() {
   stop_pidfile "$RUN/mysqld/mariadb.pid"
+  # postgres writes its pid file's first line itself; SIGTERM is its "smart" shutdown.
+  [[ -f "$RUN/postgres/data/postmaster.pid" ]] && head -1 "$RUN/postgres/data/postmaster.pid" >"$RUN/postgres.pid" && stop_pidfile "$RUN/postgres.pid"
   stop_pidfile "$RUN/redis.pid"
   stop_pidfile "$RUN/s3rver.pid"
   rm -f "$JSON"
@@ -106,6 +108,24 @@ SQL
   MARIADB_SOCKET=$socket
 }
 
+# PostgreSQL (a metadata store the console can use, X-6): initdb into a throwaway directory as the postgres
+# account (the server refuses root), password authentication on loopback only.
+start_postgres() {
+  local port=$1 password=$2 bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  mkdir -p "$RUN/postgres"
+  printf '%s\n' "$password" >"$RUN/postgres/pwfile"
+  chown -R postgres:postgres "$RUN/postgres"
+  runuser -u postgres -- "$bin/initdb" -D "$RUN/postgres/data" -U postgres --pwfile="$RUN/postgres/pwfile" \
+    --auth=scram-sha-256 --encoding=UTF8 --locale=C.UTF-8 >"$RUN/postgres-initdb.log" 2>&1 \
+    || { tail -20 "$RUN/postgres-initdb.log" >&2; die "initdb failed"; }
+  rm -f "$RUN/postgres/pwfile"
+  runuser -u postgres -- nohup "$bin/postgres" -D "$RUN/postgres/data" -p "$port" -k "$RUN/postgres" \
+    -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 >"$RUN/postgres.log" 2>&1 &
+  wait_for postgres 60 runuser -u postgres -- "$bin/pg_isready" -h 127.0.0.1 -p "$port" \
+    || { tail -20 "$RUN/postgres.log" >&2; die "PostgreSQL did not start"; }
+}
+
 start_redis() {
   local port=$1 password=$2
   mkdir -p "$RUN/redis"
@@ -135,14 +155,15 @@ start() {
   mkdir -p "$RUN"
   chmod 755 /tmp/backupconsole-testbed "$RUN"
 
-  local mport rport sport root_pw backup_pw redis_pw socket
-  mport=$(free_port); rport=$(free_port); sport=$(free_port)
-  root_pw=$(random_secret); backup_pw=$(random_secret); redis_pw=$(random_secret)
+  local mport rport sport pport root_pw backup_pw redis_pw pg_pw socket
+  mport=$(free_port); rport=$(free_port); sport=$(free_port); pport=$(free_port)
+  root_pw=$(random_secret); backup_pw=$(random_secret); redis_pw=$(random_secret); pg_pw=$(random_secret)
 
   start_mariadb "$mport" "$root_pw" "$backup_pw"
   socket=$MARIADB_SOCKET
   start_redis "$rport" "$redis_pw"
   start_s3rver "$sport"
+  start_postgres "$pport" "$pg_pw"
 
   cat >"$JSON" <<JSON
 {
@@ -150,20 +171,22 @@ start() {
                "rootPassword": "$root_pw", "socket": "$socket", "dataDir": "$RUN/mariadb",
                "binary": "$(command -v mariadbd)" },
   "redis": { "host": "127.0.0.1", "port": $rport, "password": "$redis_pw" },
+  "postgres": { "host": "127.0.0.1", "port": $pport, "user": "postgres", "password": "$pg_pw" },
   "s3": { "serviceUrl": "http://127.0.0.1:$sport", "accessKey": "S3RVER", "secretKey": "S3RVER", "dataDir": "$RUN/s3",
           "script": "$TOOLS/node_modules/s3rver/bin/s3rver.js" },
   "chromium": "$(command -v chromium)"
 }
 JSON
-  log "MariaDB 127.0.0.1:$mport, Redis 127.0.0.1:$rport, s3rver http://127.0.0.1:$sport; addresses in $JSON"
+  log "MariaDB 127.0.0.1:$mport, Redis 127.0.0.1:$rport, s3rver http://127.0.0.1:$sport, PostgreSQL 127.0.0.1:$pport; addresses in $JSON"
 }
 
 status() {
   local name pidfile
-  for name in mariadb redis s3rver; do
+  for name in mariadb redis s3rver postgres; do
     pidfile="$RUN/$name.pid"; [[ $name == mariadb ]] && pidfile="$RUN/mysqld/mariadb.pid"
-    if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-      echo "$name: running (pid $(cat "$pidfile"))"
+    [[ $name == postgres ]] && pidfile="$RUN/postgres/data/postmaster.pid"
+    if [[ -f "$pidfile" ]] && kill -0 "$(head -1 "$pidfile")" 2>/dev/null; then
+      echo "$name: running (pid $(head -1 "$pidfile"))"
     else
       echo "$name: stopped"
     fi

@@ -5,7 +5,7 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Database";
 
-    /// <summary>"Sqlite" (embedded, the default) or "MySql" (MySQL 8 or MariaDB 10.11+; needs a connection string).</summary>
+    /// <summary>"Sqlite" (embedded, the default), "PostgreSql" (12+) or "MySql" (MySQL 8 or MariaDB 10.11+); the last two need a connection string.</summary>
     public string Provider { get; set; } = "Sqlite";
 
     /// <summary>Empty: <c>backupconsole.db</c> in the data directory.</summary>

@@ -235,6 +235,9 @@ public sealed class StoragePoolService(
     private async Task NameFreeAsync(BackupDbContext db, string name, string? exceptId, List<FieldError> errors, CancellationToken ct)
     {
         var trimmed = name.Trim();
+        // A name already refused (control characters, length) is not looked up: PostgreSQL refuses NUL in a query.
+        if (errors.Any(e => e.Field == "Name"))
+            return;
         if (await db.StoragePools.AnyAsync(p => p.Name == trimmed && p.Id != exceptId, ct))
             errors.Add(new("Name", text["Pool.NameTaken", trimmed]));
     }

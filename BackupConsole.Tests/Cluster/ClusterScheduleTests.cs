@@ -7,13 +7,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackupConsole.Tests.Cluster;
 
+/// <summary>The two-node test on the test bed's MariaDB.</summary>
+public sealed class ClusterScheduleOnMariaDbTests() : ClusterScheduleTests(DatabaseProviders.MySql);
+
+/// <summary>The two-node test on the test bed's PostgreSQL.</summary>
+public sealed class ClusterScheduleOnPostgresTests() : ClusterScheduleTests(DatabaseProviders.PostgreSql);
+
 /// <summary>
-/// X-6 / #10: two console processes on one MariaDB metadata database share one schedule through Quartz's clustered
-/// ADO.NET store. 50 plans fire at each of three consecutive minutes; one node is killed (SIGKILL) while the second
+/// X-6 / #10: two console processes on one metadata database (MariaDB, PostgreSQL) share one schedule through
+/// Quartz's clustered ADO.NET store. 50 plans fire at each of three consecutive minutes; one node is killed (SIGKILL) while the second
 /// minute's runs are under way. Every plan ends with exactly one available backup for each of the three times: none
 /// lost (the killed node's runs are failed and run again by the survivor, its triggers taken over), none doubled.
 /// </summary>
-public sealed class ClusterScheduleTests
+public abstract class ClusterScheduleTests(string provider)
 {
     private const int Plans = 50;
 
@@ -21,7 +27,8 @@ public sealed class ClusterScheduleTests
     public async Task Two_nodes_back_up_each_scheduled_time_once_and_a_killed_nodes_runs_are_taken_over()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (database, connectionString) = MariaDbMetadata.Create("bc_cluster_");
+        var onMySql = provider == DatabaseProviders.MySql;
+        var (database, connectionString) = onMySql ? MariaDbMetadata.Create("bc_cluster_") : PostgresMetadata.Create("bc_cluster_");
         var shared = Path.Combine(Path.GetTempPath(), "bc-cluster-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
@@ -29,7 +36,7 @@ public sealed class ClusterScheduleTests
             // directory (the nodes share the data-protection keys and the platform store there).
             var (host, pool) = await PlanTestKit.StartAsync(new Dictionary<string, string?>
             {
-                ["Database:Provider"] = DatabaseProviders.MySql,
+                ["Database:Provider"] = provider,
                 ["Database:ConnectionString"] = connectionString,
                 ["Data:Directory"] = shared,
             });
@@ -43,8 +50,8 @@ public sealed class ClusterScheduleTests
             for (var i = 0; i < Plans; i++)
                 plans.Add(await PlanTestKit.AddPlanAsync(host, PlanTestKit.Scheduled($"cluster-{i:00}", instance, pool, timer)));
 
-            await using var nodeA = await RunningConsole.StartAsync(CoreTestHost.AdminPassword, ct, Node("node-a", connectionString), shared);
-            await using var nodeB = await RunningConsole.StartAsync(CoreTestHost.AdminPassword, ct, Node("node-b", connectionString), shared);
+            await using var nodeA = await RunningConsole.StartAsync(CoreTestHost.AdminPassword, ct, Node("node-a", provider, connectionString), shared);
+            await using var nodeB = await RunningConsole.StartAsync(CoreTestHost.AdminPassword, ct, Node("node-b", provider, connectionString), shared);
 
             // Killed a second into the second minute: with two runs at a time per tenant, its share of that minute's
             // 50 runs is still running or queued.
@@ -76,15 +83,15 @@ public sealed class ClusterScheduleTests
         }
         finally
         {
-            await MariaDbMetadata.DropAsync(database);
+            await (onMySql ? MariaDbMetadata.DropAsync(database) : PostgresMetadata.DropAsync(database));
             if (Directory.Exists(shared))
                 Directory.Delete(shared, recursive: true);
         }
     }
 
-    private static Dictionary<string, string> Node(string name, string connectionString) => new()
+    private static Dictionary<string, string> Node(string name, string provider, string connectionString) => new()
     {
-        ["Database__Provider"] = DatabaseProviders.MySql,
+        ["Database__Provider"] = provider,
         ["Database__ConnectionString"] = connectionString,
         ["Cluster__Enabled"] = "true",
         ["Cluster__NodeName"] = name,

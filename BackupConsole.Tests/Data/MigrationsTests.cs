@@ -24,8 +24,9 @@ public sealed class MigrationsTests
         await using var host = await CoreTestHost.StartAsync();
         await using var db = host.Get<TenantDbFactory>().ForSystem();
 
-        var tables = await db.Database.SqlQueryRaw<string>(CoreTestHost.OnMySql
-                ? "SELECT table_name AS Value FROM information_schema.tables WHERE table_schema = DATABASE()"
+        var tables = await db.Database.SqlQueryRaw<string>(
+                CoreTestHost.OnMySql ? "SELECT table_name AS Value FROM information_schema.tables WHERE table_schema = DATABASE()"
+                : CoreTestHost.OnPostgres ? "SELECT table_name AS \"Value\" FROM information_schema.tables WHERE table_schema = current_schema()"
                 : "SELECT name AS Value FROM sqlite_master WHERE type = 'table'")
             .ToListAsync(TestContext.Current.CancellationToken);
 

@@ -12,8 +12,8 @@ namespace BackupConsole.Tests.Support;
 
 /// <summary>
 /// Core's real services over a throwaway data directory and metadata database, with a switchable tenant. The
-/// database is a SQLite file, or with <c>BACKUPCONSOLE_TEST_METADATA=mysql</c> a new database on the test bed's
-/// MariaDB (X-6: the Core suite runs against both; ./test.sh does the second pass).
+/// database is a SQLite file, or with <c>BACKUPCONSOLE_TEST_METADATA=mysql</c> (or <c>postgresql</c>) a new database
+/// on the test bed's MariaDB (or PostgreSQL). X-6: ./test.sh runs the Core suite on all three.
 /// </summary>
 public sealed class CoreTestHost : IAsyncDisposable
 {
@@ -29,10 +29,15 @@ public sealed class CoreTestHost : IAsyncDisposable
 
     public const string CoreSuite = "Core";
 
-    private string? _mySqlDatabase;
+    private Func<Task>? _dropDatabase;
+
+    private static string? Metadata => Environment.GetEnvironmentVariable(MetadataVariable);
 
     /// <summary>Whether this run keeps metadata on MariaDB rather than SQLite.</summary>
-    public static bool OnMySql => string.Equals(Environment.GetEnvironmentVariable(MetadataVariable), "mysql", StringComparison.OrdinalIgnoreCase);
+    public static bool OnMySql => string.Equals(Metadata, "mysql", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether this run keeps metadata on PostgreSQL rather than SQLite.</summary>
+    public static bool OnPostgres => string.Equals(Metadata, "postgresql", StringComparison.OrdinalIgnoreCase);
 
     private CoreTestHost(ServiceProvider provider, string dataDirectory, TestTenantContext tenant)
     {
@@ -64,12 +69,20 @@ public sealed class CoreTestHost : IAsyncDisposable
             ["Data:Directory"] = dataDirectory,
             ["Admin:Password"] = AdminPassword,
         };
-        string? mySqlDatabase = null;
+        Func<Task>? dropDatabase = null;
         if (OnMySql)
         {
-            (mySqlDatabase, var connectionString) = MariaDbMetadata.Create();
+            var (name, connectionString) = MariaDbMetadata.Create();
             values["Database:Provider"] = DatabaseProviders.MySql;
             values["Database:ConnectionString"] = connectionString;
+            dropDatabase = () => MariaDbMetadata.DropAsync(name);
+        }
+        else if (OnPostgres)
+        {
+            var (name, connectionString) = PostgresMetadata.Create();
+            values["Database:Provider"] = DatabaseProviders.PostgreSql;
+            values["Database:ConnectionString"] = connectionString;
+            dropDatabase = () => PostgresMetadata.DropAsync(name);
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             values[key] = value;
@@ -88,7 +101,7 @@ public sealed class CoreTestHost : IAsyncDisposable
         collection.AddIdentityCore<AppUser>().AddSignInManager();
         services?.Invoke(collection);
 
-        var host = new CoreTestHost(collection.BuildServiceProvider(validateScopes: true), dataDirectory, tenant) { _mySqlDatabase = mySqlDatabase };
+        var host = new CoreTestHost(collection.BuildServiceProvider(validateScopes: true), dataDirectory, tenant) { _dropDatabase = dropDatabase };
         await host.Services.InitializeDatabaseAsync();
         host.Admin = (await host.Get<UserManager<AppUser>>().FindByNameAsync("admin"))!;
         host.AdminTenantId = host.Admin.TenantId;
@@ -115,8 +128,8 @@ public sealed class CoreTestHost : IAsyncDisposable
         await _scope.DisposeAsync();
         await _provider.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        if (_mySqlDatabase is not null)
-            await MariaDbMetadata.DropAsync(_mySqlDatabase);
+        if (_dropDatabase is not null)
+            await _dropDatabase();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

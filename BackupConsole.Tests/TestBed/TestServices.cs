@@ -25,6 +25,13 @@ public static class TestServices
         return service!;
     }
 
+    public static PostgresService RequirePostgres()
+    {
+        var service = Loaded.Value?.Postgres;
+        Require("PostgreSQL", service is null ? null : (service.Host, service.Port));
+        return service!;
+    }
+
     public static RedisService RequireRedis()
     {
         var service = Loaded.Value?.Redis;
@@ -105,6 +112,7 @@ public static class TestServices
         [property: JsonPropertyName("mariadb")] MariaDbService? MariaDb,
         RedisService? Redis,
         S3Service? S3,
+        PostgresService? Postgres,
         string? Chromium);
 }
 
@@ -120,6 +128,13 @@ public sealed record MariaDbService(string Host, int Port, string User, string P
         Database = database ?? "",
         AllowLoadLocalInfile = true,
     };
+}
+
+/// <summary>The test bed's PostgreSQL: the <c>postgres</c> superuser with a password, on loopback.</summary>
+public sealed record PostgresService(string Host, int Port, string User, string Password)
+{
+    public string ConnectionString(string database = "postgres") =>
+        new Npgsql.NpgsqlConnectionStringBuilder { Host = Host, Port = Port, Username = User, Password = Password, Database = database }.ConnectionString;
 }
 
 /// <summary>The test bed's Redis, with a password.</summary>

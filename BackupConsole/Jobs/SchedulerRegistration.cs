@@ -9,8 +9,8 @@ namespace BackupConsole.Jobs;
 
 /// <summary>
 /// The console's in-process Quartz scheduler and its recurring jobs. A single console keeps them in memory; clustered
-/// nodes (X-6, <c>Cluster:Enabled</c>) share them through Quartz's clustered ADO.NET store in the MySQL metadata
-/// database, so each trigger fires on exactly one node and a stopped node's triggers move to another.
+/// nodes (X-6, <c>Cluster:Enabled</c>) share them through Quartz's clustered ADO.NET store in the PostgreSQL or
+/// MySQL metadata database, so each trigger fires on exactly one node and a stopped node's triggers move to another.
 /// </summary>
 internal static class SchedulerRegistration
 {
@@ -28,7 +28,10 @@ internal static class SchedulerRegistration
             {
                 q.UsePersistentStore(store =>
                 {
-                    store.UseMySqlConnector(connection => connection.ConnectionString = database.ConnectionString);
+                    if (DatabaseProviders.Is(database.Provider, DatabaseProviders.PostgreSql))
+                        store.UsePostgres(connection => connection.ConnectionString = database.ConnectionString);
+                    else
+                        store.UseMySqlConnector(connection => connection.ConnectionString = database.ConnectionString);
                     store.UseSystemTextJsonSerializer();
                     // Quartz's tables live beside the console's in the metadata database and are created by the first node.
                     store.ProvisionSchema();
