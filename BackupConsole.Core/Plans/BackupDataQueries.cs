@@ -18,7 +18,8 @@ internal static class BackupDataQueries
             .Select(d => new BackupDataView(
                 d.Id, d.PlanId, d.BackupType, d.Status, d.SizeBytes, d.StoredBytes, d.StartedAt, d.FinishedAt, d.ParentId, d.Trigger, d.Error,
                 d.SourceKind, d.SourceDescription, d.Verification, d.VerifiedAt, d.VerificationError,
-                db.RestoreJobs.Any(j => j.Status == RestoreJobStatus.Running && j.ReadsBackups.Contains("," + d.Id + ","))))
+                db.RestoreJobs.Any(j => j.Status == RestoreJobStatus.Running && j.ReadsBackups.Contains("," + d.Id + ",")),
+                d.Node, d.ScheduledFor))
             .ToListAsync(ct);
         return new BackupDataPage(items, total);
     }

@@ -1,6 +1,7 @@
 namespace BackupConsole.Core.Plans;
 
-/// <summary>One row of a plan's (or a pool's) backup data list (R-PLAN-4).</summary>
+/// <summary>One row of a plan's (or a pool's) backup data list (R-PLAN-4); with several console nodes also the
+/// node that ran it and, for a scheduled run, the time it was scheduled for.</summary>
 public sealed record BackupDataView(
     string Id,
     string? PlanId,
@@ -18,7 +19,9 @@ public sealed record BackupDataView(
     VerificationState Verification,
     DateTimeOffset? VerifiedAt,
     string? VerificationError,
-    bool Restoring)
+    bool Restoring,
+    string? Node = null,
+    DateTimeOffset? ScheduledFor = null)
 {
     public TimeSpan? Duration => FinishedAt - StartedAt;
 }

@@ -47,6 +47,7 @@ public sealed class PlanScheduler(
             return;
         var job = JobBuilder.Create<PlanBackupJob>()
             .WithIdentity(JobKeyOf(plan.Id))
+            .RequestRecovery()
             .UsingJobData(PlanBackupJob.TenantKey, plan.TenantId)
             .UsingJobData(PlanBackupJob.PlanKey, plan.Id)
             .Build();

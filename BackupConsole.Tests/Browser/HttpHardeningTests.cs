@@ -31,4 +31,29 @@ public sealed class HttpHardeningTests
         Assert.Matches(@"^HTTP/1\.1 4(00|13) ", huge);
         Assert.DoesNotContain("Unhandled exception", console.Output);
     }
+
+    [Fact]
+    public async Task Every_page_but_sign_in_and_errors_sends_an_anonymous_visitor_to_sign_in()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Every routable component of the console, found by reflection so a new page is walked too.
+        var pages = typeof(BackupConsole.Components.App).Assembly.GetTypes()
+            .Where(t => typeof(Microsoft.AspNetCore.Components.IComponent).IsAssignableFrom(t))
+            .Where(t => !t.IsDefined(typeof(Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute), inherit: true))
+            .SelectMany(t => t.GetCustomAttributes(typeof(Microsoft.AspNetCore.Components.RouteAttribute), inherit: false)
+                .Cast<Microsoft.AspNetCore.Components.RouteAttribute>())
+            .Select(r => System.Text.RegularExpressions.Regex.Replace(r.Template, "{[^}]+}", "x-1"))
+            .ToList();
+        Assert.Contains("/plans/x-1", pages);
+        Assert.True(pages.Count >= 10, string.Join(", ", pages));
+        await using var console = await RunningConsole.StartAsync("Browser-Adm1n-Pass", ct);
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = console.BaseUrl };
+
+        foreach (var page in pages)
+        {
+            using var response = await http.GetAsync(page.TrimStart('/'), ct);
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect && response.Headers.Location?.ToString().Contains("Account/Login", StringComparison.OrdinalIgnoreCase) == true,
+                $"{page}: {(int)response.StatusCode} {response.Headers.Location}");
+        }
+    }
 }

@@ -43,22 +43,35 @@ public abstract class ClusterScheduleTests(string provider)
             await using var _ = host;
             var instance = await PlanTestKit.AddDirectoryAsync(host);
             // Far enough ahead for both nodes to be up before the first time.
-            var first = NextWholeMinute(DateTimeOffset.UtcNow.AddSeconds(100));
+            var first = NextWholeMinute(DateTimeOffset.UtcNow.AddSeconds(55));
             var times = new[] { first, first.AddMinutes(1), first.AddMinutes(2) };
             var timer = PlanTimer.Daily("UTC", times.Select(t => TimeOnly.FromTimeSpan(t.TimeOfDay)).ToArray());
             var plans = new List<string>();
             for (var i = 0; i < Plans; i++)
                 plans.Add(await PlanTestKit.AddPlanAsync(host, PlanTestKit.Scheduled($"cluster-{i:00}", instance, pool, timer)));
 
-            await using var nodeA = await RunningConsole.StartAsync(CoreTestHost.AdminPassword, ct, Node("node-a", provider, connectionString), shared);
-            await using var nodeB = await RunningConsole.StartAsync(CoreTestHost.AdminPassword, ct, Node("node-b", provider, connectionString), shared);
+            // Started together: they take turns on the migration lock, and one of them creates Quartz's tables.
+            var starting = new[] { "node-a", "node-b" }.Select(name => RunningConsole.StartAsync(CoreTestHost.AdminPassword, ct, Node(name, provider, connectionString), shared)).ToList();
+            try
+            {
+                await Task.WhenAll(starting);
+            }
+            catch
+            {
+                foreach (var node in starting.Where(t => t.IsCompletedSuccessfully))
+                    await node.Result.DisposeAsync();
+                throw;
+            }
+            await using var nodeA = await starting[0];
+            await using var nodeB = await starting[1];
+            Assert.True(DateTimeOffset.UtcNow < first, "the nodes took until the first scheduled time to start");
 
             // Killed a second into the second minute: with two runs at a time per tenant, its share of that minute's
             // 50 runs is still running or queued.
             await DelayUntilAsync(times[1].AddSeconds(1), ct);
             await nodeA.KillAsync();
 
-            await DelayUntilAsync(times[2].AddSeconds(20), ct);
+            await DelayUntilAsync(times[2].AddSeconds(15), ct);
             var rows = await SettledRowsAsync(host, plans, TimeSpan.FromSeconds(120), ct);
 
             var available = rows.Where(r => r.Status == BackupDataStatus.Available).ToList();

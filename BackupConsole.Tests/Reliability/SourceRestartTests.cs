@@ -10,7 +10,8 @@ using StackExchange.Redis;
 
 namespace BackupConsole.Tests.Reliability;
 
-/// <summary>#11: the source goes away in the middle of a plan's run; the run fails with a clear error, writes no backup, and the next run succeeds.</summary>
+/// <summary>#11: the source goes away in the middle of a plan's run (restarted, or its connection cut); the run fails
+/// with a clear error, writes no backup, and the next run succeeds.</summary>
 public sealed class SourceRestartTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -46,6 +47,61 @@ public sealed class SourceRestartTests
     }
 
     [Fact]
+    public async Task A_mariadb_restarted_mid_dump_fails_the_run_clearly_and_the_next_run_succeeds()
+    {
+        await using var mariaDb = await OwnMariaDb.StartAsync(Ct);
+        const string database = "orders";
+        await using (var connection = new MySqlConnection(mariaDb.ConnectionString().ConnectionString))
+        {
+            await connection.OpenAsync(Ct);
+            await Execute(connection, $"CREATE DATABASE `{database}`; CREATE TABLE `{database}`.rows (id INT PRIMARY KEY, payload TEXT)");
+            await Execute(connection, $"INSERT INTO `{database}`.rows SELECT seq, REPEAT('x', 400) FROM `{database}`.seq_1_to_600000");
+        }
+        var (host, pool) = await PlanTestKit.StartAsync();
+        await using var _ = host;
+        var instance = await PlanTestKit.AddInstanceAsync(host, new InstanceInput("orders", InstanceKind.MySql, Host: "127.0.0.1", Port: mariaDb.Port, UserName: OwnMariaDb.User, Secret: mariaDb.Password));
+        var plan = await PlanTestKit.AddPlanAsync(host, PlanTestKit.Manual("orders", instance, pool, InstanceKind.MySql, "logical") with { Selection = database });
+        var runner = host.Get<PlanRunner>();
+
+        var started = await runner.StartAsync(host.Tenant.TenantId!, plan, PlanRunner.ManualTrigger, Ct);
+        Assert.True(started.Succeeded, started.ErrorText);
+        await WaitUntilDumpingAsync(mariaDb, database);
+        await mariaDb.RestartAsync(Ct);
+        await runner.WaitAsync(plan);
+        var next = await PlanTestKit.RunAsync(host, plan);
+
+        await AssertCutOffThenBackedUpAsync(host, pool, started.Value!, next, database);
+    }
+
+    /// <summary>The cut-off run failed saying which table it lost the connection on, wrote no backup, and the next run is the pool's only backup.</summary>
+    private static async Task AssertCutOffThenBackedUpAsync(CoreTestHost host, string pool, string failedId, string next, string database)
+    {
+        await using var db = host.Get<TenantDbFactory>().ForTenant(host.Tenant.TenantId!);
+        var failed = await db.BackupData.AsNoTracking().SingleAsync(d => d.Id == failedId, Ct);
+        Assert.Equal(BackupDataStatus.Failed, failed.Status);
+        Assert.Contains("was lost while reading `" + database + "`.`rows`", failed.Error);
+        Assert.Equal(BackupDataStatus.Available, (await db.BackupData.AsNoTracking().SingleAsync(d => d.Id == next, Ct)).Status);
+        await using var pooled = await host.Get<Core.StoragePools.StoragePoolService>().OpenRepositoryAsync(pool, Ct);
+        Assert.Equal([next], await pooled.Repository.ListSetsAsync(Ct).Select(m => m.BackupId).ToArrayAsync(Ct));
+    }
+
+    /// <summary>Waits until the backup is reading the table, so the restart lands mid-dump.</summary>
+    private static async Task WaitUntilDumpingAsync(OwnMariaDb mariaDb, string database)
+    {
+        await using var connection = new MySqlConnection(mariaDb.ConnectionString().ConnectionString);
+        await connection.OpenAsync(Ct);
+        for (var i = 0; i < 200; i++)
+        {
+            await using var reading = new MySqlCommand(
+                $"SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID() AND INFO LIKE '%`{database}`.`rows`%'", connection);
+            if (Convert.ToInt64(await reading.ExecuteScalarAsync(Ct)) > 0)
+                return;
+            await Task.Delay(25, Ct);
+        }
+        Assert.Fail("The backup never started reading the table.");
+    }
+
+    [Fact]
     public async Task A_mariadb_dropping_the_dump_connections_fails_the_run_clearly_and_the_next_run_succeeds()
     {
         var mariaDb = TestServices.RequireMariaDb();
@@ -75,13 +131,7 @@ public sealed class SourceRestartTests
         }
         var next = await PlanTestKit.RunAsync(host, plan);
 
-        await using var db = host.Get<TenantDbFactory>().ForTenant(host.Tenant.TenantId!);
-        var failed = await db.BackupData.AsNoTracking().SingleAsync(d => d.Id == started.Value, Ct);
-        Assert.Equal(BackupDataStatus.Failed, failed.Status);
-        Assert.Contains("was lost while reading `" + database + "`.`rows`", failed.Error);
-        Assert.Equal(BackupDataStatus.Available, (await db.BackupData.AsNoTracking().SingleAsync(d => d.Id == next, Ct)).Status);
-        await using var pooled = await host.Get<Core.StoragePools.StoragePoolService>().OpenRepositoryAsync(pool, Ct);
-        Assert.Equal([next], await pooled.Repository.ListSetsAsync(Ct).Select(m => m.BackupId).ToArrayAsync(Ct));
+        await AssertCutOffThenBackedUpAsync(host, pool, started.Value!, next, database);
         await using (var connection = new MySqlConnection(mariaDb.ConnectionString().ConnectionString))
         {
             await connection.OpenAsync(Ct);

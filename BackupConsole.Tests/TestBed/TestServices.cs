@@ -78,6 +78,33 @@ public static class TestServices
         }
     }
 
+    /// <summary>A small tmpfs of the test's own (needs root, as the test bed's script does): a disk that fills up.</summary>
+    public static async Task<string> MountSmallDiskAsync(int megabytes, CancellationToken ct)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "bc-disk-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        var start = new System.Diagnostics.ProcessStartInfo("mount") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var argument in new[] { "-t", "tmpfs", "-o", $"size={megabytes}m,mode=0755", "tmpfs", directory })
+            start.ArgumentList.Add(argument);
+        using var mount = System.Diagnostics.Process.Start(start)!;
+        var error = await mount.StandardError.ReadToEndAsync(ct);
+        await mount.WaitForExitAsync(ct);
+        if (mount.ExitCode != 0)
+        {
+            Directory.Delete(directory);
+            Unavailable($"a tmpfs could not be mounted ({error.Trim()}); the disk-full tests run as root");
+        }
+        return directory;
+    }
+
+    public static async Task UnmountAsync(string directory)
+    {
+        using var umount = System.Diagnostics.Process.Start("umount", [directory]);
+        await umount.WaitForExitAsync();
+        if (umount.ExitCode == 0)
+            Directory.Delete(directory, recursive: true);
+    }
+
     private static void Unavailable(string reason)
     {
         var message = $"{reason}. Start the test servers with `scripts/test-services.sh start` (./test.sh does it).";

@@ -187,8 +187,16 @@ public sealed partial class LocalDiskObjectStore(string rootDirectory, string bu
 
         protected override async Task AbortCoreAsync()
         {
-            await _file.DisposeAsync();
-            File.Delete(tempPath);
+            try
+            {
+                // Closing writes out what is still buffered, which fails on a full disk (the likely reason for the
+                // abort); the handle is closed all the same, and the file must go so the space comes back.
+                await _file.DisposeAsync();
+            }
+            finally
+            {
+                File.Delete(tempPath);
+            }
         }
     }
 }
