@@ -59,7 +59,7 @@ public abstract class ClusterScheduleTests(string provider)
             catch
             {
                 foreach (var node in starting.Where(t => t.IsCompletedSuccessfully))
-                    await node.Result.DisposeAsync();
+                    await (await node).DisposeAsync();
                 throw;
             }
             await using var nodeA = await starting[0];

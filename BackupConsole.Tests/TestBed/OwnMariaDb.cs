@@ -29,7 +29,8 @@ public sealed class OwnMariaDb : IAsyncDisposable
         var server = new OwnMariaDb(Support.FreePorts.Next());
         Directory.CreateDirectory(server.DataDirectory);
         // mariadbd runs as mysql when the tests run as root: it must reach the directory.
-        File.SetUnixFileMode(server._directory, (UnixFileMode)0b111_101_101);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(server._directory, (UnixFileMode)0b111_101_101);
         if (Environment.UserName == "root")
             await RunAsync("chown", ct, "-R", "mysql:mysql", server.DataDirectory);
         string[] install = ["--no-defaults", $"--datadir={server.DataDirectory}", "--auth-root-authentication-method=normal", "--skip-test-db"];
