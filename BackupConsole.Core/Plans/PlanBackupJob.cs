@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Quartz;
 
 namespace BackupConsole.Core.Plans;
@@ -9,7 +10,7 @@ namespace BackupConsole.Core.Plans;
 /// same scheduled time (the runner refuses a time that already has its run, so nothing is doubled).
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class PlanBackupJob(PlanRunner runner) : IJob
+public sealed class PlanBackupJob(PlanRunner runner, ILogger<PlanBackupJob> logger) : IJob
 {
     public const string TenantKey = "tenant";
     public const string PlanKey = "plan";
@@ -22,19 +23,19 @@ public sealed class PlanBackupJob(PlanRunner runner) : IJob
         var scheduledFor = trigger != PlanRunner.ScheduleTrigger ? (DateTimeOffset?)null
             : context.Recovering ? RecoveredScheduledTime(data) ?? context.ScheduledFireTimeUtc
             : context.ScheduledFireTimeUtc;
+        if (context.Recovering)
+            logger.LogWarning("Plan {PlanId}: the firing for {ScheduledFor:u} was left by a stopped node and runs here", data.GetString(PlanKey), scheduledFor);
         // A refusal (already running, paused meanwhile, pool offline, this time already backed up) is the runner's to
         // report; nothing to retry here. The scheduled time goes with the run, so each time is backed up once.
         await runner.StartAsync(data.GetString(TenantKey)!, data.GetString(PlanKey)!, trigger, cancellationToken, scheduledFor);
     }
 
-    /// <summary>The time the failed node's firing was scheduled for, as Quartz hands it to a recovery firing (a date
-    /// in the invariant culture, or ticks).</summary>
+    /// <summary>The time the failed node's firing was scheduled for, as Quartz hands it to a recovery firing (a
+    /// DateTimeOffset written in the invariant culture).</summary>
     public static DateTimeOffset? RecoveredScheduledTime(JobDataMap data)
     {
         if (!data.TryGetString(SchedulerConstants.FailedJobOriginalTriggerScheduledFireTime, out var text) || string.IsNullOrEmpty(text))
             return null;
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var ticks))
-            return new DateTimeOffset(ticks, TimeSpan.Zero);
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time.ToUniversalTime() : null;
     }
 }
