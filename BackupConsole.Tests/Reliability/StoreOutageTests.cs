@@ -15,12 +15,12 @@ public sealed class StoreOutageTests
     [Fact]
     public async Task An_s3_server_stopped_mid_upload_and_restarted_never_leaves_a_half_written_backup_listed()
     {
-        await using var s3 = await OwnS3.StartAsync(Ct);
+        await using var s3 = await OwnS3rver.StartAsync(Ct);
         var shared = TestServices.RequireS3();
         var (host, pool) = await PlanTestKit.StartAsync(new Dictionary<string, string?>
         {
             ["PlatformStorage:Kind"] = "S3",
-            ["PlatformStorage:ServiceUrl"] = s3.ServiceUrl,
+            ["PlatformStorage:ServiceUrl"] = s3.Service.ServiceUrl,
             ["PlatformStorage:AccessKey"] = shared.AccessKey,
             ["PlatformStorage:SecretKey"] = shared.SecretKey,
         });

@@ -25,10 +25,7 @@ public sealed class OwnRedis : IAsyncDisposable
     public static async Task<OwnRedis> StartAsync(CancellationToken ct)
     {
         TestServices.RequireRedis();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = Support.FreePorts.Next();
         var redis = new OwnRedis(port);
         Directory.CreateDirectory(redis._directory);
         await redis.LaunchAsync(ct);

@@ -22,16 +22,16 @@ public sealed class OwnS3rver : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Every file the server keeps (objects and their metadata), to watch an upload arrive.</summary>
+    public IEnumerable<string> Files => Directory.Exists(_dataDirectory) ? Directory.EnumerateFiles(_dataDirectory, "*", SearchOption.AllDirectories) : [];
+
     public S3Service Service => _shared with { ServiceUrl = $"{(_tls is null ? "http" : "https")}://127.0.0.1:{Port}", DataDir = _dataDirectory };
 
     /// <param name="tls">PEM files of the server's private key and certificate, to serve https.</param>
     public static async Task<OwnS3rver> StartAsync(CancellationToken ct, (string Key, string Certificate)? tls = null)
     {
         var shared = TestServices.RequireS3();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = Support.FreePorts.Next();
         var server = new OwnS3rver(shared, port, tls);
         await server.StartAgainAsync(ct);
         return server;
