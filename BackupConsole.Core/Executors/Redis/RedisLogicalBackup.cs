@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using BackupConsole.Core.StoragePools.Repository;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
@@ -6,18 +7,15 @@ using StackExchange.Redis;
 namespace BackupConsole.Core.Executors.Redis;
 
 /// <summary>
-/// Logical Redis backup (R-SCOPE-1): SCAN with a large COUNT, and for every page of keys DUMP and PTTL, in one script
-/// call per page (or pipelined, where scripts are refused); records stream into one object per logical database.
-/// Consistency: SCAN returns every key that exists for the whole scan at least once, each value is read atomically
-/// by DUMP, but the set as a whole is not one instant — keys written during the backup may or may not be in it, and
-/// two keys changed together may be taken at different moments (docs/redis.md).
+/// Logical Redis backup (R-SCOPE-1): SCAN with a large COUNT and, for every page of keys, DUMP (and PTTL) of each key
+/// in one pipelined MULTI/EXEC, streamed into one object per logical database.
+/// Consistency: SCAN returns every key that exists for the whole scan at least once, each value and its expiry are
+/// read at the same instant, but the set as a whole is not one instant — keys written during the backup may or may
+/// not be in it, and two keys changed together may be taken at different moments (docs/redis.md).
 /// </summary>
 public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
 {
     public const int PageSize = 1000;
-
-    /// <summary>Pages whose DUMPs may be in flight at once: enough to keep the server busy, bounded in memory.</summary>
-    private const int PagesInFlight = 16;
 
     public async Task<IReadOnlyDictionary<string, string>> RunAsync(
         RedisEndpoint source, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
@@ -37,13 +35,17 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
             long keys;
             try
             {
-                keys = await DumpDatabaseAsync(connection.GetDatabase(db), server, db, set, progress, ct);
+                keys = await DumpDatabaseAsync(source, db, set, progress, ct);
             }
-            catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or RedisConnectionException && !ct.IsCancellationRequested)
             {
-                // Said plainly for the run's error: the driver's own text names commands, not what happened.
+                // Said plainly for the run's error: the socket's own text does not say what happened.
                 throw new BackupException(
                     $"The connection to Redis {source.Description} was lost while reading database {db} ({ex.Message}): the server restarted or closed it. Nothing of this run is kept; run it again.", ex);
+            }
+            catch (RespErrorException ex)
+            {
+                throw new BackupException($"Redis {source.Description} refused a command while reading database {db}: {ex.Message}", ex);
             }
             properties[$"keys.{db}"] = keys.ToString(CultureInfo.InvariantCulture);
             total += keys;
@@ -64,165 +66,107 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
     }
 
     /// <summary>
-    /// One page per script call: SCAN from the cursor given, then DUMP (and PTTL) of every key it returned, in one
-    /// atomic call. The server parses one small command per thousand keys instead of taking SCAN's reply back as a
-    /// thousand arguments, and a key's value and expiry are read at the same instant. When the database holds no key
-    /// with an expiry at that instant (INFO keyspace, inside the same call) no key of the page can have one, so PTTL
-    /// is skipped: it cost the server a third of its time on a database without expiries. The page comes back as
-    /// one MessagePack string (<c>cmsgpack</c>, built into Redis's Lua): a thousand-element reply cost more to encode
-    /// and to parse than the keys cost to dump.
-    /// Reply: { next cursor, packed [ volatile (0/1), key1, dump1, [pttl1,] key2, … ] }; a key gone meanwhile has
-    /// <c>false</c> for its dump (Lua's value for a nil reply).
+    /// How a page's values are read. <see cref="Transaction"/>: MULTI, INFO keyspace, DUMP of each key, EXEC — one
+    /// atomic step, and when INFO says the database holds no key with an expiry at that instant, no key of the page
+    /// can have one, so PTTL (a third of the server's time) is left out; otherwise the page is read again with PTTL
+    /// of each key in the same transaction. <see cref="TransactionWithoutInfo"/>: the same with PTTL always, for a
+    /// user that may not run INFO. <see cref="Pipelined"/>: DUMP and PTTL of each key back to back, for a user that
+    /// may not run MULTI; each key's value and expiry are then read one after the other, not at one instant.
     /// </summary>
-    private const string ScanPageScript = """
-        local page = redis.call('SCAN', ARGV[1], 'COUNT', ARGV[2])
-        local expires = string.match(redis.call('INFO', 'keyspace'), 'db' .. ARGV[3] .. ':keys=%d+,expires=(%d+)')
-        local volatile = expires ~= nil and tonumber(expires) > 0
-        local out = { volatile and 1 or 0 }
-        local n = 1
-        for _, key in ipairs(page[2]) do
-          out[n + 1] = key
-          out[n + 2] = redis.call('DUMP', key)
-          n = n + 2
-          if volatile then
-            n = n + 1
-            out[n] = redis.call('PTTL', key)
-          end
-        end
-        return { page[1], cmsgpack.pack(out) }
-        """;
+    private enum ReadMode { Transaction, TransactionWithoutInfo, Pipelined }
 
-    /// <summary>
-    /// A page read: the cursor to continue from (0 at the end), and its keys either packed by the script or as
-    /// entries from the pipelined fallback (PTTL: -1 none, -2 gone).
-    /// </summary>
-    private sealed record Page(RedisValue Cursor, byte[]? Packed, (RedisKey Key, byte[]? Dump, long Ttl)[]? Entries);
+    private abstract record Pending;
 
-    private static async Task<Page> ScriptedPageAsync(IDatabase database, int db, RedisValue cursor)
+    private sealed record ScanPending : Pending;
+
+    private sealed record PagePending(byte[][] Keys, bool WithTtl) : Pending;
+
+    private async Task<ReadMode> ReadModeAsync(RespConnection resp, int db, CancellationToken ct)
     {
-        var reply = (RedisResult[])(await database.ScriptEvaluateAsync(ScanPageScript, values: [cursor, PageSize, db]))!;
-        return new Page((RedisValue)reply[0], (byte[])reply[1]!, null);
-    }
-
-    /// <summary>
-    /// For servers that refuse scripts (an ACL without +eval, scripting disabled): SCAN by the multiplexer, and
-    /// DUMP and PTTL pipelined for each page while the next page is scanned.
-    /// </summary>
-    private static async IAsyncEnumerable<Page> PipelinedPagesAsync(
-        IDatabase database, IServer server, int db, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        var pending = new Queue<Task<Page>>();
-        var keys = new List<RedisKey>(PageSize);
-        await foreach (var key in server.KeysAsync(db, pageSize: PageSize).WithCancellation(ct))
+        async Task<bool> AllowedAsync(string[] command, Func<Task> read)
         {
-            keys.Add(key);
-            if (keys.Count < PageSize)
-                continue;
-            pending.Enqueue(PipelinedPageAsync(database, keys.ToArray()));
-            keys.Clear();
-            if (pending.Count >= PagesInFlight)
-                yield return await pending.Dequeue();
-        }
-        if (keys.Count > 0)
-            pending.Enqueue(PipelinedPageAsync(database, keys.ToArray()));
-        while (pending.Count > 0)
-            yield return await pending.Dequeue();
-    }
-
-    private static async Task<Page> PipelinedPageAsync(IDatabase database, RedisKey[] keys)
-    {
-        // Issued back to back without awaiting: the multiplexer pipelines them on the one connection.
-        var dumps = keys.Select(k => database.KeyDumpAsync(k)).ToArray();
-        var ttls = keys.Select(k => database.KeyTimeToLiveAsync(k)).ToArray();
-        await Task.WhenAll(dumps);
-        await Task.WhenAll(ttls);
-        return new Page(0, null, keys.Select((k, i) => (k, dumps[i].Result, ttls[i].Result is { } ttl ? (long)ttl.TotalMilliseconds : -1L)).ToArray());
-    }
-
-    /// <summary>Every page of the database: by the page script, each call issued before the caller works on the previous page.</summary>
-    private async IAsyncEnumerable<Page> PagesAsync(
-        IDatabase database, IServer server, int db, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
-    {
-        Page? current;
-        try
-        {
-            current = await ScriptedPageAsync(database, db, 0);
-        }
-        catch (RedisServerException ex)
-        {
-            logger.LogInformation("Redis refuses the page script ({Reason}); reading keys with SCAN and pipelined DUMP and PTTL instead", ex.Message);
-            current = null;
-        }
-        if (current is null)
-        {
-            await foreach (var page in PipelinedPagesAsync(database, server, db, ct))
-                yield return page;
-            yield break;
-        }
-        while (true)
-        {
-            ct.ThrowIfCancellationRequested();
-            var next = current.Cursor == 0 ? null : ScriptedPageAsync(database, db, current.Cursor);
-            yield return current;
-            if (next is null)
-                yield break;
-            current = await next;
-        }
-    }
-
-    /// <summary>Writes a page's records to <paramref name="buffer"/>; returns how many keys were written and how many the page held.</summary>
-    private static (int Written, int Keys) WritePage(Page page, Stream buffer)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        int written = 0, keys = 0;
-        if (page.Entries is { } entries)
-        {
-            foreach (var (key, dump, ttl) in entries)
+            resp.Writer.Command(command);
+            await resp.FlushAsync(ct);
+            try
             {
-                // Gone between SCAN and DUMP: deleted or expired meanwhile, so not in the backup.
-                if (dump is null || ttl == -2)
-                    continue;
-                RedisDumpFormat.WriteRecord(buffer, (byte[])key!, ttl >= 0 ? now + ttl : 0, dump);
-                written++;
+                await read();
+                return true;
             }
-            return (written, entries.Length);
+            catch (RespErrorException ex)
+            {
+                logger.LogInformation("Redis refuses {Command} ({Reason}) on database {Db}", command[0], ex.Message, db);
+                return false;
+            }
         }
-        var reader = new MessagePackReader(page.Packed);
-        var count = reader.ReadArrayHeader() - 1;
-        var volatileKeys = reader.ReadInteger() == 1;
-        if (count % (volatileKeys ? 3 : 2) != 0)
-            throw new InvalidDataException($"Redis's page reply holds {count} values, not whole keys.");
-        for (; count > 0; count -= volatileKeys ? 3 : 2, keys++)
-        {
-            var key = reader.ReadBytes();
-            var present = reader.TryReadBytes(out var dump);
-            var ttl = volatileKeys ? reader.ReadInteger() : -1;
-            if (!present || ttl == -2)
-                continue;
-            RedisDumpFormat.WriteRecord(buffer, key, ttl >= 0 ? now + ttl : 0, dump);
-            written++;
-        }
-        return (written, keys);
+        if (!await AllowedAsync(["MULTI"], async () => await resp.Reader.ReadStatusAsync(ct)))
+            return ReadMode.Pipelined;
+        resp.Writer.Command("DISCARD");
+        await resp.FlushAsync(ct);
+        await resp.Reader.ReadStatusAsync(ct);
+        return await AllowedAsync(["INFO", "keyspace"], async () => await resp.Reader.ReadBulkAsync(ct))
+            ? ReadMode.Transaction
+            : ReadMode.TransactionWithoutInfo;
     }
 
-    private async Task<long> DumpDatabaseAsync(
-        IDatabase database, IServer server, int db, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
+    /// <summary>
+    /// Pipelined so that the server never waits for us: when a SCAN reply comes, the next SCAN and this page's
+    /// transaction go out together, and the previous page's values are read while the server works on them. Replies
+    /// come back in the order the commands went out, which is the order of <c>pending</c>.
+    /// </summary>
+    private async Task<long> DumpDatabaseAsync(RedisEndpoint source, int db, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
+        await using var resp = await RespConnection.OpenAsync(source, db, ct);
+        var mode = await ReadModeAsync(resp, db, ct);
+        var withTtl = mode != ReadMode.Transaction;
         await using var writer = await set.OpenObjectAsync(RedisDumpFormat.ObjectName(db), ct);
         var buffer = new MemoryStream(1 << 20);
         buffer.Write(RedisDumpFormat.Header);
-        long written = 0;
-        await foreach (var page in PagesAsync(database, server, db, ct))
+        long written = 0, reported = 0;
+        var pending = new Queue<Pending>();
+        WriteScan(resp.Writer, "0"u8);
+        pending.Enqueue(new ScanPending());
+        await resp.FlushAsync(ct);
+        while (pending.TryDequeue(out var item))
         {
-            var (added, keys) = WritePage(page, buffer);
-            written += added;
+            ct.ThrowIfCancellationRequested();
+            if (item is ScanPending)
+            {
+                var (cursor, keys) = await ReadScanAsync(resp.Reader, ct);
+                if (!cursor.AsSpan().SequenceEqual("0"u8))
+                {
+                    WriteScan(resp.Writer, cursor);
+                    pending.Enqueue(new ScanPending());
+                }
+                if (keys.Length > 0)
+                {
+                    WritePage(resp.Writer, mode, keys, withTtl);
+                    pending.Enqueue(new PagePending(keys, withTtl));
+                }
+                await resp.FlushAsync(ct);
+                continue;
+            }
+            var page = (PagePending)item;
+            var added = await ReadPageAsync(resp.Reader, mode, page, db, buffer, ct);
+            if (added is null)
+            {
+                // Keys with an expiry appeared: this page, and every page from now on, is read with PTTL.
+                withTtl = true;
+                WritePage(resp.Writer, mode, page.Keys, withTtl: true);
+                pending.Enqueue(page with { WithTtl = true });
+                await resp.FlushAsync(ct);
+                continue;
+            }
+            written += added.Value;
             if (buffer.Length >= 1 << 20)
             {
                 await writer.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
                 buffer.SetLength(0);
             }
-            if (written % 100_000 < keys)
+            if (written - reported >= 100_000)
+            {
+                reported = written;
                 progress?.Report($"db {db}: {written} keys");
+            }
         }
 
         RedisDumpFormat.WriteEnd(buffer, written);
@@ -230,5 +174,118 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
         await writer.CompleteAsync(ct);
         progress?.Report($"db {db}: {written} keys");
         return written;
+    }
+
+    private static void WriteScan(RespWriter writer, ReadOnlySpan<byte> cursor) =>
+        writer.Command(4).Bulk("SCAN").Bulk(cursor).Bulk("COUNT").Bulk(PageSize);
+
+    private static async ValueTask<(byte[] Cursor, byte[][] Keys)> ReadScanAsync(RespReader reader, CancellationToken ct)
+    {
+        if (await reader.ReadArrayHeaderAsync(ct) != 2)
+            throw new InvalidDataException("Redis's SCAN reply is not a cursor and a page of keys.");
+        var cursor = await reader.ReadBulkAsync(ct) ?? throw new InvalidDataException("Redis's SCAN reply has no cursor.");
+        var keys = new byte[await reader.ReadArrayHeaderAsync(ct)][];
+        for (var i = 0; i < keys.Length; i++)
+            keys[i] = await reader.ReadBulkAsync(ct) ?? throw new InvalidDataException("Redis's SCAN reply holds a null key.");
+        return (cursor, keys);
+    }
+
+    private static void WritePage(RespWriter writer, ReadMode mode, byte[][] keys, bool withTtl)
+    {
+        if (mode == ReadMode.Pipelined)
+        {
+            foreach (var key in keys)
+            {
+                writer.Command(2).Bulk("DUMP").Bulk(key);
+                writer.Command(2).Bulk("PTTL").Bulk(key);
+            }
+            return;
+        }
+        writer.Command("MULTI");
+        if (!withTtl)
+            writer.Command("INFO", "keyspace");
+        foreach (var key in keys)
+            writer.Command(2).Bulk("DUMP").Bulk(key);
+        if (withTtl)
+            foreach (var key in keys)
+                writer.Command(2).Bulk("PTTL").Bulk(key);
+        writer.Command("EXEC");
+    }
+
+    /// <summary>
+    /// Reads a page's replies and writes its records; returns how many were written, or null when the page was read
+    /// without PTTL but the database held keys with an expiry at that instant (the caller reads it again with PTTL).
+    /// </summary>
+    private static async ValueTask<int?> ReadPageAsync(RespReader reader, ReadMode mode, PagePending page, int db, MemoryStream buffer, CancellationToken ct)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var written = 0;
+        if (mode == ReadMode.Pipelined)
+        {
+            foreach (var key in page.Keys)
+            {
+                var dump = await reader.ReadBulkAsync(ct);
+                var ttl = await reader.ReadIntegerAsync(ct);
+                // Gone between SCAN and DUMP (or between DUMP and PTTL): deleted or expired meanwhile, so not in the backup.
+                if (dump is null || ttl == -2)
+                    continue;
+                RedisDumpFormat.WriteRecord(buffer, key, ttl >= 0 ? now + ttl : 0, dump);
+                written++;
+            }
+            return written;
+        }
+        await reader.ReadStatusAsync(ct);
+        var queued = page.Keys.Length * (page.WithTtl ? 2 : 1) + (page.WithTtl ? 0 : 1);
+        for (var i = 0; i < queued; i++)
+            await reader.ReadStatusAsync(ct);
+        if (await reader.ReadArrayHeaderAsync(ct) != queued)
+            throw new InvalidDataException("Redis's EXEC reply does not hold one reply per queued command.");
+        if (!page.WithTtl)
+        {
+            var info = Encoding.ASCII.GetString(await reader.ReadBulkAsync(ct) ?? []);
+            var volatileKeys = ExpiringKeys(info, db) > 0;
+            var dumps = new byte[]?[page.Keys.Length];
+            for (var i = 0; i < dumps.Length; i++)
+                dumps[i] = await reader.ReadBulkAsync(ct);
+            if (volatileKeys)
+                return null;
+            for (var i = 0; i < dumps.Length; i++)
+            {
+                // Gone between SCAN and EXEC: deleted or expired meanwhile, so not in the backup.
+                if (dumps[i] is not { } dump)
+                    continue;
+                RedisDumpFormat.WriteRecord(buffer, page.Keys[i], 0, dump);
+                written++;
+            }
+            return written;
+        }
+        var values = new byte[]?[page.Keys.Length];
+        for (var i = 0; i < values.Length; i++)
+            values[i] = await reader.ReadBulkAsync(ct);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var ttl = await reader.ReadIntegerAsync(ct);
+            if (values[i] is not { } dump || ttl == -2)
+                continue;
+            RedisDumpFormat.WriteRecord(buffer, page.Keys[i], ttl >= 0 ? now + ttl : 0, dump);
+            written++;
+        }
+        return written;
+    }
+
+    /// <summary>The <c>expires=</c> count of <c>db&lt;N&gt;:keys=…,expires=…</c> in INFO keyspace; 0 when the database is not listed (empty).</summary>
+    internal static long ExpiringKeys(string keyspace, int db)
+    {
+        var prefix = $"db{db}:";
+        foreach (var line in keyspace.Split('\n'))
+        {
+            if (!line.StartsWith(prefix, StringComparison.Ordinal))
+                continue;
+            foreach (var field in line[prefix.Length..].TrimEnd('\r').Split(','))
+                if (field.StartsWith("expires=", StringComparison.Ordinal))
+                    return long.Parse(field.AsSpan("expires=".Length), CultureInfo.InvariantCulture);
+            throw new InvalidDataException($"Redis's INFO keyspace line '{line.TrimEnd('\r')}' has no expires count.");
+        }
+        return 0;
     }
 }

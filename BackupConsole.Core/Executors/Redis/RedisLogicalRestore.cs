@@ -5,25 +5,15 @@ using StackExchange.Redis;
 namespace BackupConsole.Core.Executors.Redis;
 
 /// <summary>
-/// Restores a logical Redis backup (R-PLAN-5) with <c>RESTORE … ABSTTL REPLACE</c>, a page of keys per script call: keys keep their absolute
-/// expiry, keys that expired since the backup are skipped. Refuses a target database that holds keys unless asked.
+/// Restores a logical Redis backup (R-PLAN-5) with pipelined <c>RESTORE … REPLACE ABSTTL</c>, a thousand per write: keys
+/// keep their absolute expiry, keys that expired since the backup are skipped. Refuses a target database that holds
+/// keys unless asked.
 /// </summary>
 public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
 {
-    /// <summary>Keys restored by one script call, and calls in flight at once on the one connection.</summary>
+    /// <summary>RESTOREs sent per write, and writes whose replies may be outstanding at once.</summary>
     private const int PageSize = 1000;
     private const int PagesInFlight = 8;
-
-    /// <summary>
-    /// RESTORE for a page of keys in one script call: one command for the server to parse per thousand keys instead
-    /// of one per key. Servers that refuse scripts get the RESTOREs pipelined one by one.
-    /// </summary>
-    private const string RestorePageScript = """
-        for i, key in ipairs(KEYS) do
-          redis.call('RESTORE', key, ARGV[2 * i - 1], ARGV[2 * i], 'REPLACE', 'ABSTTL')
-        end
-        return #KEYS
-        """;
 
     public sealed record Result(long Restored, long Expired);
 
@@ -54,35 +44,37 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
 
         TransferProgress.Total(progress, databases.Sum(db => long.TryParse(manifest.Properties.GetValueOrDefault($"keys.{db}"), out var n) ? n : 0));
         long restored = 0, expired = 0;
-        bool? scripted = null;
         foreach (var db in databases)
         {
-            var database = connection.GetDatabase(Into(db));
-            progress?.Report($"db {db} → {Into(db)}");
-            var pending = new List<Task>(PagesInFlight);
-            var keys = new List<RedisKey>(PageSize);
-            var values = new List<RedisValue>(2 * PageSize);
-            async Task IssueAsync()
+            try
             {
-                scripted ??= await ScriptsAllowedAsync(database);
-                if (scripted.Value)
-                {
-                    pending.Add(database.ScriptEvaluateAsync(RestorePageScript, keys.ToArray(), values.ToArray()));
-                }
-                else
-                {
-                    // REPLACE: SCAN may have listed a key twice; both copies are the backup's own.
-                    for (var i = 0; i < keys.Count; i++)
-                        pending.Add(database.ExecuteAsync("RESTORE", keys[i], values[2 * i], values[2 * i + 1], "REPLACE", "ABSTTL"));
-                }
-                restored += keys.Count;
-                TransferProgress.Count(progress, keys.Count);
-                keys.Clear();
-                values.Clear();
-                // A sliding window: waiting for the whole window at once left the server idle while it refilled.
-                var page = scripted.Value ? 1 : PageSize;
-                if (pending.Count >= PagesInFlight * page)
-                    await AwaitAsync(pending, page, manifest);
+                (restored, expired) = await RestoreDatabaseAsync(db, Into(db), restored, expired);
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException && !ct.IsCancellationRequested)
+            {
+                throw new BackupException(
+                    $"The connection to Redis {target.Description} was lost while restoring database {Into(db)} ({ex.Message}): the server restarted or closed it. Keys restored so far stay; restore again with overwrite.", ex);
+            }
+        }
+        logger.LogInformation("Restored {BackupId} into {Target}: {Keys} keys, {Expired} expired meanwhile", manifest.BackupId, target.Description, restored, expired);
+        return new Result(restored, expired);
+
+        async Task<(long Restored, long Expired)> RestoreDatabaseAsync(int db, int into, long restored, long expired)
+        {
+            progress?.Report($"db {db} → {into}");
+            await using var resp = await RespConnection.OpenAsync(target, into, ct);
+            // Replies still to read, one count per write: a sliding window, so the server always has the next page.
+            var outstanding = new Queue<int>();
+            var page = 0;
+            async Task SendAsync()
+            {
+                await resp.FlushAsync(ct);
+                outstanding.Enqueue(page);
+                restored += page;
+                TransferProgress.Count(progress, page);
+                page = 0;
+                if (outstanding.Count >= PagesInFlight)
+                    await ReadRepliesAsync(resp.Reader, outstanding.Dequeue(), manifest, target, ct);
             }
             await using var input = await repository.OpenObjectAsync(manifest, RedisDumpFormat.ObjectName(db), key, ct);
             await foreach (var record in RedisDumpFormat.ReadAsync(input, ct))
@@ -92,48 +84,36 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
                     expired++;
                     continue;
                 }
-                keys.Add(record.Key);
-                values.Add(record.ExpireAtMs);
-                values.Add(record.Dump);
-                if (keys.Count == PageSize)
-                    await IssueAsync();
+                // REPLACE: SCAN may have listed a key twice; both copies are the backup's own.
+                resp.Writer.Command(6).Bulk("RESTORE").Bulk(record.Key).Bulk(record.ExpireAtMs).Bulk(record.Dump).Bulk("REPLACE").Bulk("ABSTTL");
+                if (++page == PageSize)
+                    await SendAsync();
             }
-            if (keys.Count > 0)
-                await IssueAsync();
-            await AwaitAsync(pending, pending.Count, manifest);
-            progress?.Report($"db {Into(db)}: {restored} keys restored, {expired} expired since the backup");
-        }
-        logger.LogInformation("Restored {BackupId} into {Target}: {Keys} keys, {Expired} expired meanwhile", manifest.BackupId, target.Description, restored, expired);
-        return new Result(restored, expired);
-    }
-
-    /// <summary>Whether the server runs the page script: an empty page tells without writing anything.</summary>
-    private async Task<bool> ScriptsAllowedAsync(IDatabase database)
-    {
-        try
-        {
-            await database.ScriptEvaluateAsync(RestorePageScript, [], []);
-            return true;
-        }
-        catch (RedisServerException ex)
-        {
-            logger.LogInformation("Redis refuses the restore script ({Reason}); restoring with pipelined RESTORE instead", ex.Message);
-            return false;
+            if (page > 0)
+                await SendAsync();
+            while (outstanding.TryDequeue(out var count))
+                await ReadRepliesAsync(resp.Reader, count, manifest, target, ct);
+            progress?.Report($"db {into}: {restored} keys restored, {expired} expired since the backup");
+            return (restored, expired);
         }
     }
 
-    /// <summary>Waits for the oldest <paramref name="count"/> calls in flight and drops them from the list.</summary>
-    private static async Task AwaitAsync(List<Task> pending, int count, BackupManifest manifest)
+    /// <summary>Reads <paramref name="count"/> RESTORE replies; the first refusal stops the restore with what Redis said.</summary>
+    private static async Task ReadRepliesAsync(RespReader reader, int count, BackupManifest manifest, RedisEndpoint target, CancellationToken ct)
     {
         try
         {
-            await Task.WhenAll(pending.Take(count));
+            for (var i = 0; i < count; i++)
+                await reader.ReadStatusAsync(ct);
         }
-        catch (RedisServerException ex) when (ex.Message.Contains("payload version", StringComparison.OrdinalIgnoreCase))
+        catch (RespErrorException ex) when (ex.Message.Contains("payload version", StringComparison.OrdinalIgnoreCase))
         {
             throw new BackupException(
                 $"The target Redis cannot read backup {manifest.BackupId}'s values (taken from Redis {manifest.Properties.GetValueOrDefault("redisVersion")}): restore into the same or a newer version.", ex);
         }
-        pending.RemoveRange(0, count);
+        catch (RespErrorException ex)
+        {
+            throw new BackupException($"Redis {target.Description} refused a key of backup {manifest.BackupId}: {ex.Message}", ex);
+        }
     }
 }
