@@ -38,9 +38,14 @@ PY
 rclone mkdir "bench:$SRC" && rclone copy --transfers 8 "$WORK/objects" "bench:$SRC" 2>/dev/null
 SIZE=$(du -sm "$WORK/objects" | cut -f1)
 
+# The S3 server's own CPU time (user + system, seconds) from /proc: what each run cost the server, apart from its wall time.
+S3PID=$(pgrep -f "s3rver.js.*-p ${HOSTPORT##*:}" | head -1)
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$S3PID/stat"; }
 run() {
   local name=$1; shift
+  local before; before=$(server_cpu)
   /usr/bin/time -f "%e %M" -o "$WORK/$name.time" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || { cat "$WORK/$name.err" >&2; exit 1; }
+  awk -v a="$(server_cpu)" -v b="$before" 'BEGIN { printf "%.2f\n", a - b }' > "$WORK/$name.server"
   cut -d' ' -f1 "$WORK/$name.time"
 }
 SOURCE="s3://$KEY:$SECRET@$HOSTPORT/$SRC?tls=false"; POOLURI="s3://$KEY:$SECRET@$HOSTPORT/$POOL?tls=false"
@@ -67,3 +72,7 @@ r=$(ratio "$ours1" "$rclone3"); printf '%-40s %9ss %9ss %7s %8s  %s\n' "first sn
 r=$(ratio "$ours2" "$rclone2"); printf '%-40s %9ss %9ss %7s %8s  %s\n' "unchanged second run" "$ours2" "$rclone2" "$r" "<= 1.0" "$(verdict "$r" 1.0)"
 printf '%-40s %10s %10s %7s %8s  %s\n' "object bytes copied by the second run" "${copied:-?}" "-" "-" "0" "$( [ "${copied:-1}" = 0 ] && echo PASS || echo FAIL)"
 printf '%-40s %s\n' "restored bucket vs source (rclone check)" "$same"
+# Where the first run's time goes: a snapshot must GET every object to hash it; rclone's CopyObject moves no byte
+# through the client, so the server's cost per request decides both.
+printf '%-40s %9ss %9ss %7s %8s  %s\n' "S3 server CPU, first run (ours / rclone)" "$(cat "$WORK/ours-1.server")" "$(cat "$WORK/rclone-1.server")" "-" "-" "(context)"
+printf '%-40s %9ss %9ss %7s %8s  %s\n' "S3 server CPU, ours / rclone --disable copy" "$(cat "$WORK/ours-1.server")" "$(cat "$WORK/rclone-3.server")" "-" "-" "(context)"

@@ -51,10 +51,19 @@ public sealed class S3ObjectStore : IObjectStore
         {
             BucketName = _settings.Bucket,
             Key = ObjectKeys.Require(key),
-            InputStream = new MemoryStream(content.ToArray(), writable: false),
+            InputStream = ReadOnlyStream(content),
             UseChunkEncoding = _settings.UseChunkEncoding,
             AutoCloseStream = true,
         }, ct), key);
+
+    /// <summary>
+    /// The content as a stream over the caller's own array, not a copy: blobs come from pooled buffers the caller
+    /// keeps until the put returns, and a copy of each was a large-object-heap allocation that forced full collections.
+    /// </summary>
+    private static MemoryStream ReadOnlyStream(ReadOnlyMemory<byte> content) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(content, out var segment)
+            ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+            : new MemoryStream(content.ToArray(), writable: false);
 
     public Task<ObjectUpload> StartUploadAsync(string key, CancellationToken ct) =>
         Task.FromResult<ObjectUpload>(new S3Upload(this, ObjectKeys.Require(key)));
