@@ -188,6 +188,8 @@ public sealed class RedisRoundTripTests : IAsyncLifetime
         var result = await Restore().RunAsync(_repository, manifest, null, Endpoint(_target, 2), overwrite: false, null, Ct);
 
         Assert.Equal(2500, result.Restored);
+        // From INFO server, or from HELLO for the user without INFO.
+        Assert.Matches(@"^\d+\.\d+\.\d+$", manifest.Properties["redisVersion"]);
         await using var source = await _source.ConnectAsync();
         await using var target = await _target.ConnectAsync();
         Assert.Equal(await SnapshotAsync(source, 2), await SnapshotAsync(target, 2));

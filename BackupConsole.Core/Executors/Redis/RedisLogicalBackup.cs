@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using BackupConsole.Core.StoragePools.Repository;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace BackupConsole.Core.Executors.Redis;
 
@@ -20,12 +19,20 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
     public async Task<IReadOnlyDictionary<string, string>> RunAsync(
         RedisEndpoint source, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
-        await using var connection = await source.ConnectAsync(ct);
-        var server = connection.GetServer(connection.GetEndPoints()[0]);
-        var databases = source.Database is { } only ? [only] : await KeyspaceDatabasesAsync(server);
+        await using var resp = await RespConnection.OpenAsync(source, ct);
+        var version = await resp.VersionAsync(ct);
+        int[] databases;
+        try
+        {
+            databases = source.Database is { } only ? [only] : KeyspaceDatabases(await resp.InfoAsync("keyspace", ct));
+        }
+        catch (RespErrorException ex)
+        {
+            throw new BackupException($"Redis {source.Description} does not list its databases to this user ({ex.Message}); name the database in the source (redis://…/N).", ex);
+        }
         var properties = new Dictionary<string, string>
         {
-            ["redisVersion"] = server.Version.ToString(),
+            ["redisVersion"] = version ?? "unknown",
             ["databases"] = string.Join(",", databases),
         };
         long total = 0;
@@ -35,9 +42,10 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
             long keys;
             try
             {
-                keys = await DumpDatabaseAsync(source, db, set, progress, ct);
+                await resp.SelectAsync(db, ct);
+                keys = await DumpDatabaseAsync(resp, db, set, progress, ct);
             }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or RedisConnectionException && !ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException && !ct.IsCancellationRequested)
             {
                 // Said plainly for the run's error: the socket's own text does not say what happened.
                 throw new BackupException(
@@ -54,16 +62,14 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
         return properties;
     }
 
-    /// <summary>The logical databases that hold keys, from INFO keyspace (db0:keys=…).</summary>
-    private static async Task<int[]> KeyspaceDatabasesAsync(IServer server)
-    {
-        var info = await server.InfoAsync("keyspace");
-        return info.SelectMany(g => g)
-            .Where(p => p.Key.StartsWith("db", StringComparison.Ordinal) && int.TryParse(p.Key.AsSpan(2), CultureInfo.InvariantCulture, out _))
-            .Select(p => int.Parse(p.Key.AsSpan(2), CultureInfo.InvariantCulture))
+    /// <summary>The logical databases that hold keys, from INFO keyspace (<c>db0:keys=…</c>).</summary>
+    internal static int[] KeyspaceDatabases(string keyspace) =>
+        keyspace.Split('\n')
+            .Select(line => line.Split(':', 2)[0])
+            .Where(name => name.StartsWith("db", StringComparison.Ordinal) && int.TryParse(name.AsSpan(2), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Select(name => int.Parse(name.AsSpan(2), CultureInfo.InvariantCulture))
             .Order()
             .ToArray();
-    }
 
     /// <summary>
     /// How a page's values are read. <see cref="Transaction"/>: MULTI, INFO keyspace, DUMP of each key, EXEC — one
@@ -113,9 +119,8 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
     /// transaction go out together, and the previous page's values are read while the server works on them. Replies
     /// come back in the order the commands went out, which is the order of <c>pending</c>.
     /// </summary>
-    private async Task<long> DumpDatabaseAsync(RedisEndpoint source, int db, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
+    private async Task<long> DumpDatabaseAsync(RespConnection resp, int db, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
-        await using var resp = await RespConnection.OpenAsync(source, db, ct);
         var mode = await ReadModeAsync(resp, db, ct);
         var withTtl = mode != ReadMode.Transaction;
         await using var writer = await set.OpenObjectAsync(RedisDumpFormat.ObjectName(db), ct);

@@ -1,6 +1,5 @@
 using BackupConsole.Core.StoragePools.Repository;
 using Microsoft.Extensions.Logging;
-using StackExchange.Redis;
 
 namespace BackupConsole.Core.Executors.Redis;
 
@@ -30,13 +29,21 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
                 $"Backup {manifest.BackupId} holds databases {string.Join(", ", databases)}; restore it into a server (redis://HOST:PORT, each into the same number), not into one database.");
         int Into(int db) => target.Database ?? db;
 
-        await using var connection = await target.ConnectAsync(ct);
-        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        await using var resp = await RespConnection.OpenAsync(target, ct);
         if (!overwrite)
         {
             foreach (var db in databases)
             {
-                var size = await server.DatabaseSizeAsync(Into(db));
+                long size;
+                try
+                {
+                    await resp.SelectAsync(Into(db), ct);
+                    size = await resp.DatabaseSizeAsync(ct);
+                }
+                catch (RespErrorException ex)
+                {
+                    throw new BackupException($"Redis {target.Description} refused to say whether database {Into(db)} is empty ({ex.Message}).", ex);
+                }
                 if (size > 0)
                     throw new BackupException($"Redis database {Into(db)} on {target.Host}:{target.Port} already holds {size} keys; restore into an empty one, or ask to overwrite.");
             }
@@ -55,6 +62,10 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
                 throw new BackupException(
                     $"The connection to Redis {target.Description} was lost while restoring database {Into(db)} ({ex.Message}): the server restarted or closed it. Keys restored so far stay; restore again with overwrite.", ex);
             }
+            catch (RespErrorException ex)
+            {
+                throw new BackupException($"Redis {target.Description} refused a command while restoring database {Into(db)}: {ex.Message}", ex);
+            }
         }
         logger.LogInformation("Restored {BackupId} into {Target}: {Keys} keys, {Expired} expired meanwhile", manifest.BackupId, target.Description, restored, expired);
         return new Result(restored, expired);
@@ -62,7 +73,7 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
         async Task<(long Restored, long Expired)> RestoreDatabaseAsync(int db, int into, long restored, long expired)
         {
             progress?.Report($"db {db} → {into}");
-            await using var resp = await RespConnection.OpenAsync(target, into, ct);
+            await resp.SelectAsync(into, ct);
             // Replies still to read, one count per write: a sliding window, so the server always has the next page.
             var outstanding = new Queue<int>();
             var page = 0;
