@@ -11,8 +11,6 @@ internal sealed class RespWriter
     private byte[] _buffer = new byte[1 << 16];
     private int _length;
 
-    public int Length => _length;
-
     public RespWriter Command(int arguments)
     {
         Reserve(24);
