@@ -20,7 +20,19 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
         RedisEndpoint source, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
         await using var resp = await RespConnection.OpenAsync(source, ct);
-        var version = await resp.VersionAsync(ct);
+        string? version;
+        var infoAllowed = true;
+        try
+        {
+            version = RespConnection.InfoField(await resp.InfoAsync("server", ct), "redis_version");
+        }
+        catch (RespErrorException ex)
+        {
+            logger.LogInformation("Redis {Source} refuses INFO ({Reason}): every page is read with PTTL", source.Description, ex.Message);
+            infoAllowed = false;
+            version = await resp.HelloVersionAsync(ct);
+        }
+        var mode = await ReadModeAsync(resp, infoAllowed, ct);
         int[] databases;
         try
         {
@@ -43,7 +55,7 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
             try
             {
                 await resp.SelectAsync(db, ct);
-                keys = await DumpDatabaseAsync(resp, db, set, progress, ct);
+                keys = await DumpDatabaseAsync(resp, mode, db, set, progress, ct);
             }
             catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException && !ct.IsCancellationRequested)
             {
@@ -87,31 +99,24 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
 
     private sealed record PagePending(byte[][] Keys, bool WithTtl) : Pending;
 
-    private async Task<ReadMode> ReadModeAsync(RespConnection resp, int db, CancellationToken ct)
+    /// <summary>Whether this user may run MULTI, asked once per run: an empty transaction tells without touching data.</summary>
+    private async Task<ReadMode> ReadModeAsync(RespConnection resp, bool infoAllowed, CancellationToken ct)
     {
-        async Task<bool> AllowedAsync(string[] command, Func<Task> read)
+        resp.Writer.Command("MULTI");
+        await resp.FlushAsync(ct);
+        try
         {
-            resp.Writer.Command(command);
-            await resp.FlushAsync(ct);
-            try
-            {
-                await read();
-                return true;
-            }
-            catch (RespErrorException ex)
-            {
-                logger.LogInformation("Redis refuses {Command} ({Reason}) on database {Db}", command[0], ex.Message, db);
-                return false;
-            }
+            await resp.Reader.ReadStatusAsync(ct);
         }
-        if (!await AllowedAsync(["MULTI"], async () => await resp.Reader.ReadStatusAsync(ct)))
+        catch (RespErrorException ex)
+        {
+            logger.LogInformation("Redis refuses MULTI ({Reason}): DUMP and PTTL are pipelined key by key", ex.Message);
             return ReadMode.Pipelined;
+        }
         resp.Writer.Command("DISCARD");
         await resp.FlushAsync(ct);
         await resp.Reader.ReadStatusAsync(ct);
-        return await AllowedAsync(["INFO", "keyspace"], async () => await resp.Reader.ReadBulkAsync(ct))
-            ? ReadMode.Transaction
-            : ReadMode.TransactionWithoutInfo;
+        return infoAllowed ? ReadMode.Transaction : ReadMode.TransactionWithoutInfo;
     }
 
     /// <summary>
@@ -119,9 +124,8 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
     /// transaction go out together, and the previous page's values are read while the server works on them. Replies
     /// come back in the order the commands went out, which is the order of <c>pending</c>.
     /// </summary>
-    private async Task<long> DumpDatabaseAsync(RespConnection resp, int db, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
+    private static async Task<long> DumpDatabaseAsync(RespConnection resp, ReadMode mode, int db, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
-        var mode = await ReadModeAsync(resp, db, ct);
         var withTtl = mode != ReadMode.Transaction;
         await using var writer = await set.OpenObjectAsync(RedisDumpFormat.ObjectName(db), ct);
         var buffer = new MemoryStream(1 << 20);
@@ -281,16 +285,10 @@ public sealed class RedisLogicalBackup(ILogger<RedisLogicalBackup> logger)
     /// <summary>The <c>expires=</c> count of <c>db&lt;N&gt;:keys=…,expires=…</c> in INFO keyspace; 0 when the database is not listed (empty).</summary>
     internal static long ExpiringKeys(string keyspace, int db)
     {
-        var prefix = $"db{db}:";
-        foreach (var line in keyspace.Split('\n'))
-        {
-            if (!line.StartsWith(prefix, StringComparison.Ordinal))
-                continue;
-            foreach (var field in line[prefix.Length..].TrimEnd('\r').Split(','))
-                if (field.StartsWith("expires=", StringComparison.Ordinal))
-                    return long.Parse(field.AsSpan("expires=".Length), CultureInfo.InvariantCulture);
-            throw new InvalidDataException($"Redis's INFO keyspace line '{line.TrimEnd('\r')}' has no expires count.");
-        }
-        return 0;
+        if (RespConnection.InfoField(keyspace, $"db{db}") is not { } counts)
+            return 0;
+        var expires = counts.Split(',').FirstOrDefault(f => f.StartsWith("expires=", StringComparison.Ordinal))
+                      ?? throw new InvalidDataException($"Redis's INFO keyspace line 'db{db}:{counts}' has no expires count.");
+        return long.Parse(expires.AsSpan("expires=".Length), CultureInfo.InvariantCulture);
     }
 }

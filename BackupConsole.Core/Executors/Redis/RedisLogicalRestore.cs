@@ -55,7 +55,7 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
         {
             try
             {
-                (restored, expired) = await RestoreDatabaseAsync(db, Into(db), restored, expired);
+                await RestoreDatabaseAsync(db, Into(db));
             }
             catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException && !ct.IsCancellationRequested)
             {
@@ -70,7 +70,7 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
         logger.LogInformation("Restored {BackupId} into {Target}: {Keys} keys, {Expired} expired meanwhile", manifest.BackupId, target.Description, restored, expired);
         return new Result(restored, expired);
 
-        async Task<(long Restored, long Expired)> RestoreDatabaseAsync(int db, int into, long restored, long expired)
+        async Task RestoreDatabaseAsync(int db, int into)
         {
             progress?.Report($"db {db} → {into}");
             await resp.SelectAsync(into, ct);
@@ -105,7 +105,6 @@ public sealed class RedisLogicalRestore(ILogger<RedisLogicalRestore> logger)
             while (outstanding.TryDequeue(out var count))
                 await ReadRepliesAsync(resp.Reader, count, manifest, target, ct);
             progress?.Report($"db {into}: {restored} keys restored, {expired} expired since the backup");
-            return (restored, expired);
         }
     }
 

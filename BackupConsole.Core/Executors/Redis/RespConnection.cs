@@ -88,17 +88,9 @@ internal sealed class RespConnection : IAsyncDisposable
         return System.Text.Encoding.UTF8.GetString(await Reader.ReadBulkAsync(ct) ?? []);
     }
 
-    /// <summary>The server's version from INFO server, or from HELLO for a user that may not run INFO; null when neither answers.</summary>
-    public async Task<string?> VersionAsync(CancellationToken ct)
+    /// <summary>The server's version as HELLO (Redis 6+) names it, for a user that may not run INFO; null when it cannot say.</summary>
+    public async Task<string?> HelloVersionAsync(CancellationToken ct)
     {
-        try
-        {
-            return InfoField(await InfoAsync("server", ct), "redis_version");
-        }
-        catch (RespErrorException)
-        {
-            // No INFO for this user: HELLO (Redis 6+) names the version too.
-        }
         Writer.Command("HELLO", "2");
         await FlushAsync(ct);
         try
