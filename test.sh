@@ -45,6 +45,18 @@ while IFS= read -r -d '' trx; do
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + total - p - f))
 done < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
 
+# CI keeps only the tail of this output, so the failures are named again here, next to the counts.
+while IFS= read -r -d '' trx; do
+  awk -v file="${trx#"$RESULTS"/}" '
+    /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); gsub(/&quot;/, "\"", name)
+      printf "FAILED (%s): %s\n", file, name; want = 4; next }
+    want > 0 && /<Message>/ { sub(/.*<Message>/, ""); inmsg = 1 }
+    inmsg && want > 0 { line = $0; done = sub(/<\/Message>.*/, "", line)
+      printf "  %s\n", substr(line, 1, 400); want--; if (done || want == 0) { inmsg = 0; want = 0 } }
+  ' "$trx"
+done < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
+
 # A run that produced no results proves nothing.
 if [[ $files -eq 0 ]]; then
   failed=$((failed + 1))
