@@ -48,13 +48,15 @@ done < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
 # CI keeps only the tail of this output, so the failures are named again here, next to the counts.
 while IFS= read -r -d '' trx; do
   awk -v file="${trx#"$RESULTS"/}" '
-    /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
-      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); gsub(/&quot;/, "\"", name)
-      printf "FAILED (%s): %s\n", file, name; want = 4; next }
-    want > 0 && /<Message>/ { sub(/.*<Message>/, ""); inmsg = 1 }
+    /^<UnitTestResult / {
+      want = 0; inmsg = 0; tag = $0; sub(/>.*/, "", tag)
+      if (tag !~ /outcome="(Failed|Error|Timeout|Aborted)"/) next
+      match(tag, /testName="[^"]*"/); name = substr(tag, RSTART + 10, RLENGTH - 11); gsub(/&quot;/, "\"", name)
+      printf "FAILED (%s): %s\n", file, name; want = 4 }
+    want > 0 && !inmsg && /<Message>/ { sub(/.*<Message>/, ""); inmsg = 1 }
     inmsg && want > 0 { line = $0; done = sub(/<\/Message>.*/, "", line)
       printf "  %s\n", substr(line, 1, 400); want--; if (done || want == 0) { inmsg = 0; want = 0 } }
-  ' "$trx"
+  ' <(sed 's/<UnitTestResult /\n<UnitTestResult /g' "$trx")
 done < <(find "$RESULTS" -name '*.trx' -print0 2>/dev/null)
 
 # A run that produced no results proves nothing.

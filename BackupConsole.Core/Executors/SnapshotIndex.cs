@@ -12,9 +12,11 @@ internal static class SnapshotIndex
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <remarks>Flushes <paramref name="blobs"/> first: every blob the entries name is in a durable, indexed pack before the set refers to it.</remarks>
     public static async Task WriteAsync<T>(
-        BackupSetWriter set, string objectName, IReadOnlyList<T> entries, Func<T, IEnumerable<string>> blobsOf, CancellationToken ct)
+        BackupSetWriter set, BlobStore blobs, string objectName, IReadOnlyList<T> entries, Func<T, IEnumerable<string>> blobsOf, CancellationToken ct)
     {
+        await blobs.FlushAsync(ct);
         await using (var writer = await set.OpenObjectAsync(objectName, ct))
         {
             var buffer = new MemoryStream();

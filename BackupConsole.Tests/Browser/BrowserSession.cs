@@ -108,6 +108,22 @@ public sealed class BrowserSession : IAsyncDisposable
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
+    /// <summary>
+    /// Closes the open list of a multi-select. Escape reaches the select only once the server has rendered the pick
+    /// before it; pressed earlier it is lost and the list stays over the dialog's buttons, so it is pressed until the
+    /// list is gone (dialogs here do not close on Escape).
+    /// </summary>
+    public async Task CloseSelectListAsync()
+    {
+        var open = Page.Locator(".mud-popover-open .mud-list-item");
+        for (var attempt = 0; attempt < 10 && await open.CountAsync() > 0; attempt++)
+        {
+            await Page.Keyboard.PressAsync("Escape");
+            await Page.WaitForTimeoutAsync(250);
+        }
+        await Assertions.Expect(open).ToHaveCountAsync(0);
+    }
+
     public async Task<string> ScreenshotAsync(string name)
     {
         var path = Path.Combine(RepositoryPaths.ScreenshotDirectory, name + ".png");

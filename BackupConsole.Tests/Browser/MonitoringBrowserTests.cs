@@ -56,7 +56,7 @@ public sealed class MonitoringBrowserTests
             await page.ClickAsync("[data-testid=strategy-manual]");
             await dialog.Locator(".mud-select", new() { HasText = "备份的库表" }).Last.ClickAsync();
             await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"{database}.events" }).ClickAsync();
-            await page.Keyboard.PressAsync("Escape");
+            await browser.CloseSelectListAsync();
             await page.ClickAsync("[data-testid=plan-submit]");
             var row = page.Locator("[data-testid=plans-table] tbody tr", new() { HasText = "events" });
             await row.Locator("[data-testid=plan-link]").ClickAsync();

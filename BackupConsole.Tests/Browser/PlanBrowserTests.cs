@@ -55,7 +55,7 @@ public sealed class PlanBrowserTests
             await dialog.Locator(".mud-select", new() { HasText = "备份的库表" }).Last.ClickAsync();
             await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"{database}.orders" }).ClickAsync();
             await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = $"{database}.users" }).ClickAsync();
-            await page.Keyboard.PressAsync("Escape");
+            await browser.CloseSelectListAsync();
             await page.Locator("input[data-testid=plan-times]").FillAsync("03:30");
             // The preview is rendered from the server's copy of the field, so once it shows 03:30 the submit cannot race the input.
             await Assertions.Expect(page.Locator("[data-testid=plan-timer-preview]")).ToContainTextAsync("每天 03:30（UTC） · 下次执行");

@@ -158,7 +158,8 @@ public sealed class FileSnapshotTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<Exception>(() => Restore().RunAsync(_repository, manifest, null, Path.Combine(_root, "without-key"), null, Ct));
 
         Assert.Equal(Describe(Source), Describe(Path.Combine(_root, "with-key")));
-        Assert.All(Directory.EnumerateFiles(Path.Combine(_root, "pool", "blobs"), "*", SearchOption.AllDirectories), f => Assert.EndsWith(".zst.enc", f));
+        Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(_root, "pool", "packs"), "*", SearchOption.AllDirectories));
+        Assert.All(Directory.EnumerateFiles(Path.Combine(_root, "pool", "packs"), "*", SearchOption.AllDirectories), f => Assert.EndsWith(".zst.enc", f));
     }
 
     [Fact]
@@ -205,9 +206,10 @@ public sealed class FileSnapshotTests : IAsyncLifetime
         var again = await BlobPruner.PruneAsync(_repository, [], TimeSpan.Zero, TimeProvider.System, Ct);
 
         Assert.Equal((0, 1), (young.Deleted, young.KeptYoung));
-        Assert.Equal(1, pruned.Deleted);
+        // The first snapshot's pack held both files; the shared one is moved into a pack of its own.
+        Assert.Equal((1, 1), (pruned.Deleted, pruned.PacksRewritten));
         Assert.InRange(pruned.DeletedBytes, 200_000, 201_000);
-        Assert.Equal(0, again.Deleted);
+        Assert.Equal((0, 0, 0), (again.Deleted, again.PacksRewritten, again.PacksDeleted));
         await _repository.VerifyAsync(second.BackupId, null, Ct);
         await Restore().RunAsync(_repository, second, null, Path.Combine(_root, "after-prune"), null, Ct);
         Assert.Equal(Describe(Source), Describe(Path.Combine(_root, "after-prune")));
@@ -274,13 +276,13 @@ public sealed class FileSnapshotTests : IAsyncLifetime
         Assert.True(restore.Code == 0, restore.Err);
         Assert.Equal(new string('x', 100_000), File.ReadAllText(Path.Combine(_root, "cli-restored", "one.txt")));
 
-        var blob = Directory.EnumerateFiles(Path.Combine(pool, "blobs"), "*", SearchOption.AllDirectories).Single();
-        var bytes = File.ReadAllBytes(blob);
+        var pack = Directory.EnumerateFiles(Path.Combine(pool, "packs"), "*", SearchOption.AllDirectories).Single();
+        var bytes = File.ReadAllBytes(pack);
         bytes[^5] ^= 0x40;
-        File.WriteAllBytes(blob, bytes);
+        File.WriteAllBytes(pack, bytes);
         var verify = await CommandLineRun.RunAsync("verify", "--pool", "file://" + pool, "--backup", id);
 
         Assert.Equal(4, verify.Code);
-        Assert.Contains(Path.GetFileName(blob).Split('.')[0], verify.Err);
+        Assert.Contains(Path.GetFileName(pack).Split('.')[0], verify.Err);
     }
 }

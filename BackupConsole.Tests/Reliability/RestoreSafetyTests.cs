@@ -65,7 +65,7 @@ public sealed class RestoreSafetyTests
         var planId = await PlanTestKit.AddPlanAsync(host, PlanTestKit.Manual("files", instance, pool));
         var backupId = await PlanTestKit.RunAsync(host, planId);
         var blob = Directory.GetFiles(host.DataDirectory, "*.zst", SearchOption.AllDirectories)
-            .Where(f => f.Contains($"{Path.DirectorySeparatorChar}blobs{Path.DirectorySeparatorChar}")).OrderByDescending(f => new FileInfo(f).Length).First();
+            .Where(f => f.Contains($"{Path.DirectorySeparatorChar}packs{Path.DirectorySeparatorChar}")).OrderByDescending(f => new FileInfo(f).Length).First();
         var bytes = await File.ReadAllBytesAsync(blob, Ct);
         bytes[bytes.Length / 2] ^= 0x40;
         await File.WriteAllBytesAsync(blob, bytes, Ct);

@@ -26,8 +26,8 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
         var rootBytes = Posix.PathBytes(Path.TrimEndingDirectorySeparator(root));
         if (Posix.LStat(rootBytes) is not { Kind: Posix.Kind.Directory })
             throw new BackupException($"{root} is not a directory on this host.");
-        var blobs = new BlobStore(repository);
-        await blobs.LoadIndexAsync(repository, ct);
+        await using var blobs = new BlobStore(repository);
+        await blobs.LoadKnownAsync(repository, ct);
         var earlier = previous is not null && previous.Properties.GetValueOrDefault("blobSuffix") == blobs.Suffix
             ? (await SnapshotIndex.ReadAsync<FileEntry>(repository, previous, FileEntry.IndexObject, repository.Options.Encryption, ct)).Where(e => e.Type == FileEntry.File).ToDictionary(e => e.Path)
             : [];
@@ -94,7 +94,7 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
         // Hard links to a file that could not be read share its inode: they go with it.
         entries.RemoveAll(e => gone.Contains(e.Path) || e.Type == FileEntry.HardLink && gone.Contains(e.Target!));
         walk.Skipped.AddRange(unreadable.Select(u => u.Reason));
-        await SnapshotIndex.WriteAsync(set, FileEntry.IndexObject, entries, e => e.Chunks ?? [], ct);
+        await SnapshotIndex.WriteAsync(set, blobs, FileEntry.IndexObject, entries, e => e.Chunks ?? [], ct);
         logger.LogInformation("File snapshot of {Root}: {Entries} entries, {Read} bytes read, {Uploaded} new blobs", root, entries.Count, readBytes, blobs.UploadedBlobs);
         progress?.Report($"read {readBytes} bytes; uploaded {blobs.UploadedBlobs} new chunks ({blobs.UploadedBytes} bytes stored)");
         return new Dictionary<string, string>

@@ -34,7 +34,7 @@ public sealed class FileSnapshotRestore(ILogger<FileSnapshotRestore> logger)
             throw new BackupException($"{target} exists and is not an empty directory; restore into a new directory.");
         Posix.MakeDirectory(root, 0x1C0, existingIsFine: true);
 
-        var blobs = new BlobStore(repository);
+        await using var blobs = new BlobStore(repository);
         var suffix = manifest.Properties.GetValueOrDefault("blobSuffix", "");
         for (var i = 0; i < entries.Count; i++)
         {

@@ -23,8 +23,8 @@ public sealed class ObjectSnapshotBackup(ILogger<ObjectSnapshotBackup> logger)
     public async Task<IReadOnlyDictionary<string, string>> RunAsync(
         ObjectStorageBucket source, BackupRepository repository, BackupManifest? previous, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
-        var blobs = new BlobStore(repository);
-        await blobs.LoadIndexAsync(repository, ct);
+        await using var blobs = new BlobStore(repository);
+        await blobs.LoadKnownAsync(repository, ct);
         var earlier = previous is not null && previous.Properties.GetValueOrDefault("blobSuffix") == blobs.Suffix
             ? (await SnapshotIndex.ReadAsync<ObjectEntry>(repository, previous, IndexObject, repository.Options.Encryption, ct)).ToDictionary(e => e.Key, StringComparer.Ordinal)
             : [];
@@ -75,7 +75,7 @@ public sealed class ObjectSnapshotBackup(ILogger<ObjectSnapshotBackup> logger)
 
         var gone = vanished.ToHashSet(StringComparer.Ordinal);
         entries.RemoveAll(e => gone.Contains(e.Key));
-        await SnapshotIndex.WriteAsync(set, IndexObject, entries, e => e.Parts, ct);
+        await SnapshotIndex.WriteAsync(set, blobs, IndexObject, entries, e => e.Parts, ct);
         logger.LogInformation("Object snapshot of {Source}: {Objects} objects, {Read} bytes read, {Uploaded} new blobs", source.Description, entries.Count, readBytes, blobs.UploadedBlobs);
         progress?.Report($"read {readBytes} bytes; uploaded {blobs.UploadedBlobs} new parts ({blobs.UploadedBytes} bytes stored)");
         return new Dictionary<string, string>

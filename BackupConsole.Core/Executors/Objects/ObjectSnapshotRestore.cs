@@ -25,7 +25,7 @@ public sealed class ObjectSnapshotRestore(ILogger<ObjectSnapshotRestore> logger)
         if (!await target.PrepareTargetAsync(ct) && !overwrite)
             throw new BackupException($"{target.Description} already holds objects; restore into a new bucket or prefix, or ask to overwrite.");
 
-        var blobs = new BlobStore(repository);
+        await using var blobs = new BlobStore(repository);
         var suffix = manifest.Properties.GetValueOrDefault("blobSuffix", "");
         long bytes = 0;
         progress?.Report($"restoring {entries.Count} objects into {target.Description}");

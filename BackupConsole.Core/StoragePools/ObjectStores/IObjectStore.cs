@@ -32,6 +32,25 @@ public interface IObjectStore : IAsyncDisposable
     /// <summary>Streams the object; throws <see cref="ObjectNotFoundException"/> when it does not exist.</summary>
     Task<Stream> OpenReadAsync(string key, CancellationToken ct);
 
+    /// <summary>
+    /// <paramref name="length"/> bytes of the object from <paramref name="offset"/>: one blob out of a pack. Throws
+    /// <see cref="ObjectNotFoundException"/> when the object does not exist and <see cref="InvalidDataException"/>
+    /// when it ends before the range does (a truncated object is damage, not a failing store).
+    /// </summary>
+    async Task<byte[]> ReadRangeAsync(string key, long offset, int length, CancellationToken ct)
+    {
+        await using var stream = await OpenReadAsync(key, ct);
+        var skip = new byte[Math.Min(offset, 1 << 16)];
+        for (var left = offset; left > 0;)
+        {
+            var read = await stream.ReadAsync(skip.AsMemory(0, (int)Math.Min(left, skip.Length)), ct);
+            if (read == 0)
+                throw new InvalidDataException($"{key} in {Location} ends before byte {offset}.");
+            left -= read;
+        }
+        return await ObjectRanges.ReadExactlyAsync(stream, key, Location, length, ct);
+    }
+
     /// <summary>Null when the object does not exist.</summary>
     Task<ObjectInfo?> StatAsync(string key, CancellationToken ct);
 

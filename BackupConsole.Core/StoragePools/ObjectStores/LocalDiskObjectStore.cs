@@ -92,6 +92,24 @@ public sealed partial class LocalDiskObjectStore(string rootDirectory, string bu
         return Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920, useAsync: true));
     }
 
+    public async Task<byte[]> ReadRangeAsync(string key, long offset, int length, CancellationToken ct)
+    {
+        var path = PathOf(key);
+        if (!File.Exists(path))
+            throw new ObjectNotFoundException(Location, key);
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        var content = new byte[length];
+        var filled = 0;
+        while (filled < length)
+        {
+            var read = await RandomAccess.ReadAsync(handle, content.AsMemory(filled), offset + filled, ct);
+            if (read == 0)
+                throw new InvalidDataException($"{key} in {Location} ends {length - filled} bytes before the range read from it.");
+            filled += read;
+        }
+        return content;
+    }
+
     public Task<ObjectInfo?> StatAsync(string key, CancellationToken ct)
     {
         var file = new FileInfo(PathOf(key));

@@ -23,6 +23,8 @@ public sealed class PrefixedObjectStore(IObjectStore inner, string prefix) : IOb
 
     public Task<Stream> OpenReadAsync(string key, CancellationToken ct) => inner.OpenReadAsync(_prefix + key, ct);
 
+    public Task<byte[]> ReadRangeAsync(string key, long offset, int length, CancellationToken ct) => inner.ReadRangeAsync(_prefix + key, offset, length, ct);
+
     public async Task<ObjectInfo?> StatAsync(string key, CancellationToken ct) =>
         await inner.StatAsync(_prefix + key, ct) is { } info ? info with { Key = key } : null;
 

@@ -85,6 +85,32 @@ public sealed class S3ObjectStore : IObjectStore
         }
     }
 
+    public async Task<byte[]> ReadRangeAsync(string key, long offset, int length, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _client.GetObjectAsync(new GetObjectRequest
+            {
+                BucketName = _settings.Bucket,
+                Key = ObjectKeys.Require(key),
+                ByteRange = new ByteRange(offset, offset + length - 1),
+            }, ct);
+            return await ObjectRanges.ReadExactlyAsync(response.ResponseStream, key, Location, length, ct);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode is "NoSuchKey" or "NoSuchBucket" || ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ObjectNotFoundException(Location, key);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            throw new InvalidDataException($"{key} in {Location} ends before byte {offset}.", ex);
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw Translate(ex);
+        }
+    }
+
     public async Task<ObjectInfo?> StatAsync(string key, CancellationToken ct)
     {
         try

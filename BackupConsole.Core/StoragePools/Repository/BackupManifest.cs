@@ -9,7 +9,8 @@ namespace BackupConsole.Core.StoragePools.Repository;
 /// </summary>
 public sealed record BackupManifest
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>2: snapshots keep their blobs in packs (docs/repository-format.md). Sets of version 1 are read as before.</summary>
+    public const int CurrentFormatVersion = 2;
 
     public int FormatVersion { get; init; } = CurrentFormatVersion;
 

@@ -122,7 +122,7 @@ public sealed class BackupRepository(IObjectStore store, RepositoryOptions optio
         // Snapshots built of shared blobs: every blob they reference must be there and match its id.
         if (manifest.Objects.Any(o => o.Name == BlobStore.ReferencesObject))
         {
-            var blobs = new BlobStore(this);
+            await using var blobs = new BlobStore(this);
             var suffix = manifest.Properties.GetValueOrDefault("blobSuffix", "");
             await using var list = await OpenObjectAsync(manifest, BlobStore.ReferencesObject, key, ct);
             using var reader = new StreamReader(list);

@@ -4,19 +4,112 @@ namespace BackupConsole.Core.StoragePools.Repository;
 
 /// <summary>
 /// Removes blobs no committed set references any more (after sets were deleted by retention or by hand). A blob is
-/// kept while any set's <c>blobs.txt</c> names it, and while it is younger than the grace period: a snapshot still
-/// running has written blobs that no manifest names yet.
+/// kept while any set's <c>blobs.txt</c> names it, and while its pack is younger than the grace period: a snapshot
+/// still running has written blobs that no manifest names yet. A pack none of whose blobs is needed is deleted; one
+/// that holds more than <see cref="MaxUnusedShare"/> of unneeded bytes is rewritten with only the needed ones. The new
+/// index is written before anything is deleted, so a prune that stops half-way leaves copies, never gaps, and the next
+/// prune removes the copies.
 /// </summary>
 public static class BlobPruner
 {
-    public sealed record Result(int Referenced, int Deleted, long DeletedBytes, int KeptYoung);
+    /// <param name="Deleted">Blobs removed (unreferenced, or spare copies of a blob another pack keeps).</param>
+    /// <param name="DeletedBytes">Stored bytes given back to the pool.</param>
+    /// <param name="KeptYoung">Unreferenced blobs kept because they are younger than the grace period.</param>
+    public sealed record Result(int Referenced, int Deleted, long DeletedBytes, int KeptYoung, int PacksDeleted, int PacksRewritten);
+
+    /// <summary>Above this share of unneeded bytes a pack is rewritten; below it, rewriting costs more than the space is worth.</summary>
+    public const double MaxUnusedShare = 0.2;
 
     /// <param name="keys">Keys of encrypted sets, by fingerprint; a set whose references cannot be read stops the prune.</param>
     public static async Task<Result> PruneAsync(
         BackupRepository repository, IReadOnlyCollection<EncryptionKey> keys, TimeSpan grace, TimeProvider clock, CancellationToken ct)
     {
+        var store = repository.Store;
         // Taken before reading references: a blob written after this moment is young whatever the sets say.
         var cutoff = clock.GetUtcNow() - grace;
+        var referenced = await ReferencedAsync(repository, keys, ct);
+        // Packs are listed before the index is read: a pack listed here whose run has not written its index yet is one
+        // this prune cannot tell from a dead run's, and only the grace period keeps it.
+        var packs = await store.ListAsync(PackKeys.Prefix, ct).ToListAsync(ct);
+        var index = await PackIndex.LoadAsync(store, ct);
+        var entriesOf = index.Locations.GroupBy(l => l.PackKey).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+
+        int deleted = 0, young = 0;
+        long freed = 0;
+        var claimed = new HashSet<(string Id, string Suffix)>();
+        var doomed = new List<ObjectInfo>();
+        var rewrite = new List<(ObjectInfo Pack, List<BlobLocation> Live)>();
+        // Young packs first, then newest first: a blob held twice (by an interrupted prune) stays in the newer copy.
+        foreach (var pack in packs.OrderByDescending(p => p.LastModified > cutoff).ThenByDescending(p => p.LastModified).ThenBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var entries = entriesOf.GetValueOrDefault(pack.Key) ?? [];
+            var live = entries.Where(e => referenced.Contains(e.BlobId) && claimed.Add((e.BlobId, e.Suffix))).ToList();
+            if (pack.LastModified > cutoff)
+            {
+                young += entries.Count(e => !referenced.Contains(e.BlobId));
+                continue;
+            }
+            if (live.Count == 0)
+            {
+                doomed.Add(pack);
+                deleted += entries.Count;
+                freed += pack.Size;
+            }
+            else if (pack.Size - live.Sum(l => (long)l.Length) > pack.Size * MaxUnusedShare)
+            {
+                rewrite.Add((pack, live));
+                deleted += entries.Count - live.Count;
+            }
+        }
+
+        var moved = new List<BlobLocation>();
+        foreach (var group in rewrite.GroupBy(r => PackIndex.SuffixOfPack(r.Pack.Key)))
+        {
+            await using var packer = new BlobPacker(store, group.Key, BlobPacker.DefaultPackSize);
+            foreach (var (pack, live) in group)
+            {
+                var content = await ReadAllAsync(store, pack.Key, ct);
+                foreach (var blob in live)
+                    await packer.AddAsync(blob.BlobId, content.AsMemory((int)blob.Offset, blob.Length), ct);
+                freed += pack.Size - live.Sum(l => (long)l.Length);
+            }
+            moved.AddRange(await packer.FlushAsync(ct));
+        }
+
+        var gone = doomed.Concat(rewrite.Select(r => r.Pack)).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        if (gone.Count > 0 || index.SourceKeys.Count > 1)
+        {
+            // One index for the whole pool again. Entries of packs this prune did not list stay: their runs may have
+            // written them after the listing.
+            var kept = index.Locations.Where(l => !gone.Contains(l.PackKey)).Concat(moved).ToList();
+            await store.SyncAsync(ct);
+            if (kept.Count > 0)
+                await store.PutAsync(PackIndex.NewKey(), PackIndex.Serialize(kept), ct);
+            foreach (var old in index.SourceKeys)
+                await store.DeleteAsync(old, ct);
+        }
+        foreach (var pack in gone)
+            await store.DeleteAsync(pack, ct);
+
+        // Blobs of the first layout, one object each.
+        var loose = new List<ObjectInfo>();
+        await foreach (var blob in store.ListAsync(BlobStore.Prefix, ct))
+        {
+            var id = blob.Key[(blob.Key.LastIndexOf('/') + 1)..].Split('.')[0];
+            if (referenced.Contains(id))
+                continue;
+            if (blob.LastModified > cutoff)
+                young++;
+            else
+                loose.Add(blob);
+        }
+        foreach (var blob in loose)
+            await store.DeleteAsync(blob.Key, ct);
+        return new Result(referenced.Count, deleted + loose.Count, freed + loose.Sum(b => b.Size), young, doomed.Count, rewrite.Count);
+    }
+
+    private static async Task<HashSet<string>> ReferencedAsync(BackupRepository repository, IReadOnlyCollection<EncryptionKey> keys, CancellationToken ct)
+    {
         var referenced = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var manifest in repository.ListSetsAsync(ct))
         {
@@ -32,22 +125,14 @@ public static class BlobPruner
             while (await reader.ReadLineAsync(ct) is { Length: > 0 } id)
                 referenced.Add(id);
         }
+        return referenced;
+    }
 
-        var doomed = new List<ObjectInfo>();
-        var young = 0;
-        await foreach (var blob in repository.Store.ListAsync(BlobStore.Prefix, ct))
-        {
-            var name = blob.Key[(blob.Key.LastIndexOf('/') + 1)..];
-            var id = name.Split('.')[0];
-            if (referenced.Contains(id))
-                continue;
-            if (blob.LastModified > cutoff)
-                young++;
-            else
-                doomed.Add(blob);
-        }
-        foreach (var blob in doomed)
-            await repository.Store.DeleteAsync(blob.Key, ct);
-        return new Result(referenced.Count, doomed.Count, doomed.Sum(b => b.Size), young);
+    private static async Task<byte[]> ReadAllAsync(IObjectStore store, string key, CancellationToken ct)
+    {
+        await using var stream = await store.OpenReadAsync(key, ct);
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
     }
 }
