@@ -67,7 +67,10 @@ public sealed class PlanRetention(TenantDbFactory dbFactory, TenantScopes scopes
             {
                 await using var repository = await pools.OpenRepositoryAsync(pool.Key, ct);
                 IReadOnlyCollection<EncryptionKey> keys = repository.Key is { } key ? [key] : [];
-                await BlobPruner.PruneAsync(repository.Repository, keys, BlobGrace, clock, ct);
+                var pruned = await BlobPruner.PruneAsync(repository.Repository, keys, BlobGrace, clock, ct);
+                if (pruned.WaitingFor.Count > 0)
+                    // Their blobs are freed at the pool's next prune, when more of its backups expire.
+                    logger.LogInformation("Pruning blobs in pool {PoolId} waits for running snapshots {Backups}", pool.Key, string.Join(", ", pruned.WaitingFor));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

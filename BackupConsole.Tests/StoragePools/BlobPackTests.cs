@@ -142,6 +142,37 @@ public sealed class BlobPackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_prune_while_a_snapshot_runs_waits_so_the_blobs_it_reuses_from_a_set_deleted_meanwhile_stay()
+    {
+        var store = await StoreAsync("local");
+        var repository = new BackupRepository(store, new RepositoryOptions(), TimeProvider.System);
+        Write("a.bin", 250_000);
+        Write("b.bin", 200_000);
+        var first = await Runner().RunAsync(repository, Source, "snapshot", null, null, null, Ct);
+        BlobPruner.Result? during = null;
+        // The second snapshot reuses the first one's chunks for its unchanged files; retention deletes the first set
+        // and prunes while the second is between its walk and its commit.
+        var backup = new FileSnapshotBackup(NullLogger<FileSnapshotBackup>.Instance)
+        {
+            AfterWalk = async () =>
+            {
+                await repository.DeleteSetAsync(first.BackupId, Ct);
+                during = await BlobPruner.PruneAsync(repository, [], TimeSpan.Zero, TimeProvider.System, Ct);
+            },
+        };
+
+        var second = await new FileSnapshotRunner(backup, TimeProvider.System).RunAsync(repository, Source, "snapshot", null, first.BackupId, null, Ct);
+        var after = await BlobPruner.PruneAsync(repository, [], TimeSpan.Zero, TimeProvider.System, Ct);
+
+        Assert.Equal("2", second.Properties["filesUnchanged"]);
+        Assert.Equal([second.BackupId], during!.WaitingFor);
+        Assert.Equal((0, 0), (during.Deleted, after.Deleted));
+        Assert.Empty(after.WaitingFor);
+        await repository.VerifyAsync(second.BackupId, null, Ct);
+        Assert.DoesNotContain(await KeysAsync(store, "backups/"), k => k.EndsWith("/running", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_pool_written_with_one_object_per_blob_still_verifies_restores_and_prunes()
     {
         var store = await StoreAsync("local");

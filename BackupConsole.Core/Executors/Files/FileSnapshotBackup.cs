@@ -26,6 +26,7 @@ public sealed class FileSnapshotBackup(ILogger<FileSnapshotBackup> logger)
         var rootBytes = Posix.PathBytes(Path.TrimEndingDirectorySeparator(root));
         if (Posix.LStat(rootBytes) is not { Kind: Posix.Kind.Directory })
             throw new BackupException($"{root} is not a directory on this host.");
+        await set.MarkRunningAsync(ct);
         await using var blobs = new BlobStore(repository);
         await blobs.LoadKnownAsync(repository, ct);
         var earlier = previous is not null && previous.Properties.GetValueOrDefault("blobSuffix") == blobs.Suffix

@@ -23,6 +23,7 @@ public sealed class ObjectSnapshotBackup(ILogger<ObjectSnapshotBackup> logger)
     public async Task<IReadOnlyDictionary<string, string>> RunAsync(
         ObjectStorageBucket source, BackupRepository repository, BackupManifest? previous, BackupSetWriter set, IProgress<string>? progress, CancellationToken ct)
     {
+        await set.MarkRunningAsync(ct);
         await using var blobs = new BlobStore(repository);
         await blobs.LoadKnownAsync(repository, ct);
         var earlier = previous is not null && previous.Properties.GetValueOrDefault("blobSuffix") == blobs.Suffix

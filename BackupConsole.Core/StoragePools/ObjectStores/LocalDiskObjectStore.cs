@@ -97,7 +97,7 @@ public sealed partial class LocalDiskObjectStore(string rootDirectory, string bu
         var path = PathOf(key);
         if (!File.Exists(path))
             throw new ObjectNotFoundException(Location, key);
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        using var handle = OpenForRange(path, key);
         var content = new byte[length];
         var filled = 0;
         while (filled < length)
@@ -108,6 +108,19 @@ public sealed partial class LocalDiskObjectStore(string rootDirectory, string bu
             filled += read;
         }
         return content;
+    }
+
+    private Microsoft.Win32.SafeHandles.SafeFileHandle OpenForRange(string path, string key)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // Deleted (by a prune) since the caller checked.
+            throw new ObjectNotFoundException(Location, key);
+        }
     }
 
     public Task<ObjectInfo?> StatAsync(string key, CancellationToken ct)

@@ -95,6 +95,10 @@ public sealed class S3ObjectStore : IObjectStore
                 Key = ObjectKeys.Require(key),
                 ByteRange = new ByteRange(offset, offset + length - 1),
             }, ct);
+            // A server (or proxy) that ignores Range answers 200 with the whole object: skip to the range instead of
+            // taking the pack's first bytes for the blob.
+            if (response.HttpStatusCode != HttpStatusCode.PartialContent && offset > 0)
+                await ObjectRanges.ReadExactlyAsync(response.ResponseStream, key, Location, checked((int)offset), ct);
             return await ObjectRanges.ReadExactlyAsync(response.ResponseStream, key, Location, length, ct);
         }
         catch (AmazonS3Exception ex) when (ex.ErrorCode is "NoSuchKey" or "NoSuchBucket" || ex.StatusCode == HttpStatusCode.NotFound)

@@ -20,6 +20,10 @@ public sealed class BackupSetWriter : IAsyncDisposable
     private readonly List<ManifestObject> _objects = [];
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private bool _committed;
+    private bool _marked;
+
+    /// <summary>Object beside the manifest while a snapshot that shares blobs runs: see <see cref="MarkRunningAsync"/>.</summary>
+    public const string RunningMarker = "running";
 
     internal BackupSetWriter(BackupRepository repository, BackupSetHeader header, RepositoryOptions options, TimeProvider clock, ILogger logger)
     {
@@ -57,6 +61,17 @@ public sealed class BackupSetWriter : IAsyncDisposable
             _objects.Add(o);
     }
 
+    /// <summary>
+    /// Tells pruning that a snapshot is running in this pool: it reuses blobs that only other sets reference, so no
+    /// blob may be deleted until its own manifest references them too. Written before the snapshot learns which blobs
+    /// exist; removed once the manifest is written (or with the set, when the run fails).
+    /// </summary>
+    public async Task MarkRunningAsync(CancellationToken ct)
+    {
+        await _store.PutAsync(BackupRepository.PrefixOf(_header.BackupId) + RunningMarker, "running"u8.ToArray(), ct);
+        _marked = true;
+    }
+
     /// <summary>Writes the manifest, which makes the set a backup. Nothing may be added afterwards.</summary>
     public async Task<BackupManifest> CommitAsync(IReadOnlyDictionary<string, string>? properties, CancellationToken ct)
     {
@@ -81,6 +96,18 @@ public sealed class BackupSetWriter : IAsyncDisposable
         await _store.SyncAsync(ct);
         await _store.PutAsync(BackupRepository.ManifestKey(_header.BackupId), JsonSerializer.SerializeToUtf8Bytes(manifest, BackupManifest.Json), ct);
         _committed = true;
+        if (_marked)
+        {
+            try
+            {
+                await _store.DeleteAsync(BackupRepository.PrefixOf(_header.BackupId) + RunningMarker, ct);
+            }
+            catch (Exception ex) when (ex is ObjectStoreException or IOException or HttpRequestException or Amazon.Runtime.AmazonClientException)
+            {
+                // The backup is committed; a marker beside a manifest no longer holds pruning back.
+                _logger.LogWarning(ex, "Backup {BackupId} is committed but its running marker stays in {Location}", _header.BackupId, _store.Location);
+            }
+        }
         return manifest;
     }
 

@@ -58,7 +58,7 @@ internal sealed class BlobPacker(IObjectStore store, string suffix, int packSize
         await _fill.WaitAsync(ct);
         try
         {
-            if (_open is { Length: > 0 })
+            if (_open is { Entries.Count: > 0 })
                 await SealAsync(ct);
         }
         finally
@@ -85,6 +85,18 @@ internal sealed class BlobPacker(IObjectStore store, string suffix, int packSize
         var pack = _open!;
         _open = null;
         await _uploads.WaitAsync(ct);
+        Task? failed;
+        lock (_pending)
+        {
+            // A pool that stopped taking packs fails the run now, not after the whole source has been read.
+            _pending.RemoveAll(t => t.IsCompletedSuccessfully);
+            failed = _pending.FirstOrDefault(t => t.IsFaulted || t.IsCanceled);
+        }
+        if (failed is not null)
+        {
+            _uploads.Release();
+            await failed;
+        }
         // Off this writer's thread: the local-disk store writes synchronously, and the other writers wait on the fill lock.
         var upload = Task.Run(() => UploadAsync(pack, ct), CancellationToken.None);
         lock (_pending)

@@ -15,7 +15,18 @@ public static class BlobPruner
     /// <param name="Deleted">Blobs removed (unreferenced, or spare copies of a blob another pack keeps).</param>
     /// <param name="DeletedBytes">Stored bytes given back to the pool.</param>
     /// <param name="KeptYoung">Unreferenced blobs kept because they are younger than the grace period.</param>
-    public sealed record Result(int Referenced, int Deleted, long DeletedBytes, int KeptYoung, int PacksDeleted, int PacksRewritten);
+    /// <param name="WaitingFor">Snapshots running in the pool; while there are any, nothing is deleted (the pool's next prune frees it).</param>
+    public sealed record Result(int Referenced, int Deleted, long DeletedBytes, int KeptYoung, int PacksDeleted, int PacksRewritten,
+        IReadOnlyList<string> WaitingFor)
+    {
+        public static Result Waiting(IReadOnlyList<string> runs) => new(0, 0, 0, 0, 0, 0, runs);
+    }
+
+    /// <summary>
+    /// A running marker older than this belongs to a run that died where nothing cleaned up after it (a command line
+    /// killed mid-snapshot); it stops holding pruning back. Console runs remove theirs when they are failed on restart.
+    /// </summary>
+    public static readonly TimeSpan StaleRunningMarker = TimeSpan.FromDays(7);
 
     /// <summary>Above this share of unneeded bytes a pack is rewritten; below it, rewriting costs more than the space is worth.</summary>
     public const double MaxUnusedShare = 0.2;
@@ -25,13 +36,19 @@ public static class BlobPruner
         BackupRepository repository, IReadOnlyCollection<EncryptionKey> keys, TimeSpan grace, TimeProvider clock, CancellationToken ct)
     {
         var store = repository.Store;
+        // A running snapshot may reuse any blob some set referenced when it started, even one whose set is deleted
+        // since: only its own manifest will say so. Checked first; a snapshot starting later learns only the sets
+        // that are left, whose blobs this prune keeps.
+        var running = await RunningSnapshotsAsync(store, clock.GetUtcNow() - StaleRunningMarker, ct);
+        if (running.Count > 0)
+            return Result.Waiting(running);
         // Taken before reading references: a blob written after this moment is young whatever the sets say.
         var cutoff = clock.GetUtcNow() - grace;
         var referenced = await ReferencedAsync(repository, keys, ct);
         // Packs are listed before the index is read: a pack listed here whose run has not written its index yet is one
         // this prune cannot tell from a dead run's, and only the grace period keeps it.
         var packs = await store.ListAsync(PackKeys.Prefix, ct).ToListAsync(ct);
-        var index = await PackIndex.LoadAsync(store, ct);
+        var index = await PackIndex.LoadAsync(store, ct, strict: true);
         var entriesOf = index.Locations.GroupBy(l => l.PackKey).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
 
         int deleted = 0, young = 0;
@@ -85,6 +102,8 @@ public static class BlobPruner
             await store.SyncAsync(ct);
             if (kept.Count > 0)
                 await store.PutAsync(PackIndex.NewKey(), PackIndex.Serialize(kept), ct);
+            // The new index's name must be as durable as its content before the old ones go.
+            await store.SyncAsync(ct);
             foreach (var old in index.SourceKeys)
                 await store.DeleteAsync(old, ct);
         }
@@ -105,7 +124,27 @@ public static class BlobPruner
         }
         foreach (var blob in loose)
             await store.DeleteAsync(blob.Key, ct);
-        return new Result(referenced.Count, deleted + loose.Count, freed + loose.Sum(b => b.Size), young, doomed.Count, rewrite.Count);
+        return new Result(referenced.Count, deleted + loose.Count, freed + loose.Sum(b => b.Size), young, doomed.Count, rewrite.Count, []);
+    }
+
+    /// <returns>Backups whose snapshot has marked itself running and has not committed.</returns>
+    private static async Task<List<string>> RunningSnapshotsAsync(IObjectStore store, DateTimeOffset staleBefore, CancellationToken ct)
+    {
+        var marked = new List<string>();
+        var committed = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var info in store.ListAsync(BackupRepository.SetsPrefix, ct))
+        {
+            switch (info.Key.Split('/'))
+            {
+                case [_, var backupId, "manifest.json"]:
+                    committed.Add(backupId);
+                    break;
+                case [_, var backupId, BackupSetWriter.RunningMarker] when info.LastModified > staleBefore:
+                    marked.Add(backupId);
+                    break;
+            }
+        }
+        return marked.Where(id => !committed.Contains(id)).ToList();
     }
 
     private static async Task<HashSet<string>> ReferencedAsync(BackupRepository repository, IReadOnlyCollection<EncryptionKey> keys, CancellationToken ct)

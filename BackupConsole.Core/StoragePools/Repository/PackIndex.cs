@@ -49,7 +49,9 @@ public sealed class PackIndex
         return dot < 0 ? "" : name[dot..];
     }
 
-    public static async Task<PackIndex> LoadAsync(IObjectStore store, CancellationToken ct)
+    /// <param name="strict">For pruning: an index object that vanishes between the listing and its read means another
+    /// prune is replacing the index, and deciding anything from what is left could delete packs still in use.</param>
+    public static async Task<PackIndex> LoadAsync(IObjectStore store, CancellationToken ct, bool strict = false)
     {
         var index = new PackIndex();
         var keys = new List<string>();
@@ -61,6 +63,11 @@ public sealed class PackIndex
             {
                 await using var stream = await store.OpenReadAsync(key, ct);
                 await index.ReadAsync(stream, key, ct);
+            }
+            catch (ObjectNotFoundException) when (strict)
+            {
+                throw new InvalidOperationException(
+                    $"The pool's index changed while it was read ({key} is gone): another prune is running. This one stops; the next check prunes.");
             }
             catch (ObjectNotFoundException)
             {
