@@ -170,10 +170,27 @@ public sealed partial class LocalDiskObjectStore(string rootDirectory, string bu
             if (Path.GetFileName(path).StartsWith(UploadsFolder, StringComparison.Ordinal) || key.StartsWith(UploadsFolder + "/", StringComparison.Ordinal)
                 || !key.StartsWith(prefix, StringComparison.Ordinal))
                 continue;
-            var file = new FileInfo(path);
-            yield return new ObjectInfo(key, file.Length, file.LastWriteTimeUtc);
+            if (Describe(path, key) is { } info)
+                yield return info;
         }
         await Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Null when the file went between the directory read and now (a snapshot's running marker, a set being deleted):
+    /// like an S3 listing, an object deleted during the listing may simply not be in it.
+    /// </summary>
+    private static ObjectInfo? Describe(string path, string key)
+    {
+        var file = new FileInfo(path);
+        try
+        {
+            return new ObjectInfo(key, file.Length, file.LastWriteTimeUtc);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
     }
 
     public Task DeleteAsync(string key, CancellationToken ct)
