@@ -85,7 +85,7 @@ public static class BlobPruner
             await using var packer = new BlobPacker(store, group.Key, BlobPacker.DefaultPackSize);
             foreach (var (pack, live) in group)
             {
-                var content = await ReadAllAsync(store, pack.Key, ct);
+                var content = await ObjectRanges.ReadAllAsync(store, pack.Key, ct);
                 foreach (var blob in live)
                     await packer.AddAsync(blob.BlobId, content.AsMemory((int)blob.Offset, blob.Length), ct);
                 freed += pack.Size - live.Sum(l => (long)l.Length);
@@ -165,13 +165,5 @@ public static class BlobPruner
                 referenced.Add(id);
         }
         return referenced;
-    }
-
-    private static async Task<byte[]> ReadAllAsync(IObjectStore store, string key, CancellationToken ct)
-    {
-        await using var stream = await store.OpenReadAsync(key, ct);
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, ct);
-        return buffer.ToArray();
     }
 }

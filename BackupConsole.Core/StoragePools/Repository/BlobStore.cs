@@ -154,10 +154,7 @@ public sealed class BlobStore : IAsyncDisposable
         byte[] stored;
         try
         {
-            await using var stream = await _store.OpenReadAsync(KeyOf(id, suffix), ct);
-            using var buffer = new MemoryStream();
-            await stream.CopyToAsync(buffer, ct);
-            stored = buffer.ToArray();
+            stored = await ObjectRanges.ReadAllAsync(_store, KeyOf(id, suffix), ct);
         }
         catch (ObjectNotFoundException)
         {
